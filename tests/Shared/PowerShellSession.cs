@@ -1,0 +1,83 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+namespace LvsPS.Testing;
+
+/// <summary>
+/// A hosted PowerShell runspace (System.Management.Automation from NuGet) with the built
+/// module imported from out/LvsPS, as a user's pwsh session would have it.
+/// </summary>
+public sealed class PowerShellSession : IDisposable
+{
+    private readonly Runspace _runspace;
+
+    public PowerShellSession(string? networkNamespace = null)
+    {
+        var iss = InitialSessionState.CreateDefault2();
+        iss.ImportPSModule(ModuleManifest);
+        _runspace = RunspaceFactory.CreateRunspace(Host, iss);
+        _runspace.Open();
+        Run("$PSStyle.OutputRendering = 'PlainText'");
+        if (networkNamespace != null)
+            Run("$PSDefaultParameterValues['*-Lvs*:NetworkNamespace'] = $args[0]", networkNamespace);
+    }
+
+    public CapturingHost Host { get; } = new();
+
+    /// <summary>out/LvsPS/LvsPS.psd1 of this checkout (LVSPS_MODULE overrides).</summary>
+    public static string ModuleManifest => Environment.GetEnvironmentVariable("LVSPS_MODULE")
+        ?? Path.Combine(RepoRoot, "out", "LvsPS", "LvsPS.psd1");
+
+    public static string RepoRoot
+    {
+        get
+        {
+            string? dir = AppContext.BaseDirectory;
+            while (dir != null && !File.Exists(Path.Combine(dir, "LvsPS.psd1")))
+                dir = Path.GetDirectoryName(dir);
+            return dir ?? throw new InvalidOperationException("cannot find the repository root (LvsPS.psd1) above " + AppContext.BaseDirectory);
+        }
+    }
+
+    /// <summary>The outcome of one script: output objects, non-terminating errors, and the terminating one if any.</summary>
+    public sealed record Result(Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, RuntimeException? Terminating, string HostText)
+    {
+        public IEnumerable<T> Objects<T>() => Output.Select(o => o.BaseObject).OfType<T>();
+        public IEnumerable<ErrorRecord> AllErrors => Terminating?.ErrorRecord is { } t ? Errors.Append(t) : Errors;
+    }
+
+    /// <summary>Runs a script; positional values are $args inside it. Never throws for script errors.</summary>
+    public Result Invoke(string script, params object?[] args)
+    {
+        Host.Capture.Clear();
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddScript(script);
+        foreach (object? a in args)
+            ps.AddArgument(a);
+        Collection<PSObject> output = new();
+        RuntimeException? terminating = null;
+        try
+        {
+            output = ps.Invoke();
+        }
+        catch (RuntimeException e)
+        {
+            terminating = e;
+        }
+        return new Result(output, ps.Streams.Error.ToList(), terminating, Host.Capture.Text);
+    }
+
+    /// <summary>Runs a script that must succeed without any error.</summary>
+    public Collection<PSObject> Run(string script, params object?[] args)
+    {
+        Result r = Invoke(script, args);
+        if (r.Terminating != null || r.Errors.Count > 0)
+            throw new InvalidOperationException($"script failed: {script}\n" +
+                string.Join("\n", r.AllErrors.Select(e => $"{e.FullyQualifiedErrorId}: {e.Exception.Message}")));
+        return r.Output;
+    }
+
+    public void Dispose() => _runspace.Dispose();
+}
