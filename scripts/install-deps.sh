@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what building and testing LvsPS needs on a fresh Debian machine with the .NET SDK:
+# the lab's packages (qemu, Debian's kernel with every ip_vs module, ipvsadm, busybox, …)
+# and builds the lab's initramfs and kernel image. Idempotent.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+command -v dotnet >/dev/null || { echo "install-deps: the .NET SDK (dotnet) is required" >&2; exit 1; }
+if ! command -v python3 >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3
+fi
+"$ROOT/lab/setup.sh"

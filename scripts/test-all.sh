@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds LvsPS and runs every test tier: unit (core codec and fakes), cmdlets (hosted
+# PowerShell engine), and real kernel (lab VM with IPVS). Ends with 'N passed, N failed,
+# N skipped' summed over the tiers; exits non-zero on any failure.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+RESULTS=${RESULTS:-$ROOT/out/test-results}
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+step() { echo "== $(date +%T) $*"; }
+
+step build
+scripts/build-module.sh || exit 1
+dotnet build LvsPS.slnx -c Release --nologo -v q -clp:ErrorsOnly || exit 1
+
+tiers=()
+for proj in LvsPS.Tests LvsPS.Cmdlet.Tests; do
+  [ -d "tests/$proj" ] || continue
+  step "unit tier: $proj"
+  dotnet test "tests/$proj/$proj.csproj" --no-build -c Release --nologo \
+    --logger "trx;LogFileName=$proj.trx" --results-directory "$RESULTS" -v q
+  tiers+=("$proj=$RESULTS/$proj.trx")
+done
+
+step "real-kernel tier: lab VM"
+lab/run-vm.sh -o "$RESULTS/lab" -t "${LAB_TEST_TIMEOUT:-1500}" lab/run-lab-tests.sh
+echo "lab VM exit status: $?"
+grep -E '^\s+(Failed|Skipped) ' "$RESULTS/lab/log" || true
+tiers+=("LvsPS.Lab.Tests=$RESULTS/lab/results/lab.trx")
+
+step summary
+python3 scripts/trx-summary.py "${tiers[@]}"

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Security;
+
+namespace LvsPS.Run;
+
+/// <summary>A minimal non-interactive host: output to stdout, errors and warnings to stderr, confirmations answered "no".</summary>
+internal sealed class ConsoleHost : PSHost
+{
+    private readonly Guid _id = Guid.NewGuid();
+    private readonly ConsoleUI _ui = new();
+    public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
+    public override CultureInfo CurrentUICulture => CultureInfo.InvariantCulture;
+    public override Guid InstanceId => _id;
+    public override string Name => "lvsps-run";
+    public override PSHostUserInterface UI => _ui;
+    public override Version Version => new(1, 0);
+    public override void EnterNestedPrompt() => throw new NotSupportedException();
+    public override void ExitNestedPrompt() => throw new NotSupportedException();
+    public override void NotifyBeginApplication() { }
+    public override void NotifyEndApplication() { }
+    public override void SetShouldExit(int exitCode) => Environment.Exit(exitCode);
+}
+
+internal sealed class ConsoleUI : PSHostUserInterface
+{
+    private readonly ConsoleRawUI _raw = new();
+    public override PSHostRawUserInterface RawUI => _raw;
+    public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) => throw new NotSupportedException("lvsps-run is not interactive");
+    public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice)
+    {
+        Console.Error.WriteLine($"{caption}: {message} (not interactive: answering '{choices[defaultChoice].Label.Replace("&", "")}')");
+        return defaultChoice;
+    }
+    public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw new NotSupportedException();
+    public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException();
+    public override string ReadLine() => "";
+    public override SecureString ReadLineAsSecureString() => new();
+    public override void Write(string value) => Console.Write(value);
+    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Write(value);
+    public override void WriteLine(string value) => Console.WriteLine(value);
+    public override void WriteErrorLine(string value) => Console.Error.WriteLine(value);
+    public override void WriteDebugLine(string message) => Console.Error.WriteLine("DEBUG: " + message);
+    public override void WriteProgress(long sourceId, ProgressRecord record) { }
+    public override void WriteVerboseLine(string message) => Console.Error.WriteLine("VERBOSE: " + message);
+    public override void WriteWarningLine(string message) => Console.Error.WriteLine("WARNING: " + message);
+}
+
+internal sealed class ConsoleRawUI : PSHostRawUserInterface
+{
+    public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
+    public override Size BufferSize { get; set; } = new(120, 3000);
+    public override Coordinates CursorPosition { get; set; }
+    public override int CursorSize { get; set; }
+    public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.White;
+    public override bool KeyAvailable => false;
+    public override Size MaxPhysicalWindowSize => new(120, 100);
+    public override Size MaxWindowSize => new(120, 100);
+    public override Coordinates WindowPosition { get; set; }
+    public override Size WindowSize { get; set; } = new(120, 100);
+    public override string WindowTitle { get; set; } = "";
+    public override void FlushInputBuffer() { }
+    public override BufferCell[,] GetBufferContents(Rectangle rectangle) => throw new NotSupportedException();
+    public override KeyInfo ReadKey(ReadKeyOptions options) => throw new NotSupportedException();
+    public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill) { }
+    public override void SetBufferContents(Coordinates origin, BufferCell[,] contents) { }
+    public override void SetBufferContents(Rectangle rectangle, BufferCell fill) { }
+}
