@@ -11,7 +11,7 @@ namespace LvsPS.Native.Ipvs;
 /// method validates first (nothing is sent for bad input) and maps kernel refusals to
 /// <see cref="IpvsException"/>. Not thread-safe.
 /// </summary>
-public sealed class IpvsClient : IDisposable
+public sealed partial class IpvsClient : IDisposable
 {
     private readonly NetlinkConnection _connection;
     private readonly ushort _family;
