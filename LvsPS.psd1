@@ -1,0 +1,35 @@
+@{
+    RootModule           = 'LvsPS.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '0c7a3905-9d73-4d27-85ed-417e6b465832'
+    Author               = 'LvsPS'
+    CompanyName          = 'LvsPS'
+    Copyright            = '(c) LvsPS contributors.'
+    Description          = 'Administers Linux IPVS (LVS) over generic netlink, without ipvsadm: virtual services, real servers, timeouts and counters, in any network namespace.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('LvsPS.format.ps1xml')
+    CmdletsToExport      = @(
+        'New-LvsVirtualService'
+        'Get-LvsVirtualService'
+        'Set-LvsVirtualService'
+        'Remove-LvsVirtualService'
+        'Clear-LvsVirtualService'
+        'Add-LvsRealServer'
+        'Get-LvsRealServer'
+        'Set-LvsRealServer'
+        'Remove-LvsRealServer'
+        'Clear-LvsStatistic'
+        'Get-LvsTimeout'
+        'Set-LvsTimeout'
+        'Get-LvsInfo'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags = @('LVS', 'IPVS', 'ipvsadm', 'LoadBalancer', 'Netlink', 'Linux')
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using LvsPS.Native.Ipvs;
+
+namespace LvsPS;
+
+/// <summary>Completes -Scheduler with the kernel's scheduler names.</summary>
+public sealed class SchedulerCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        => Completion.From(Schedulers.Names, wordToComplete);
+}
+
+/// <summary>Completes -SchedulerFlag, with only the flags of the scheduler already given when there is one.</summary>
+public sealed class SchedulerFlagCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        string? scheduler = fakeBoundParameters[ServiceOptions.Scheduler] as string;
+        IEnumerable<string> names = Schedulers.FlagNames.Where(f => scheduler is null || !f.Contains('-') || f.StartsWith("flag-", StringComparison.Ordinal) || f.StartsWith(scheduler + "-", StringComparison.Ordinal));
+        return Completion.From(names, wordToComplete);
+    }
+}
+
+/// <summary>Completes -Forwarding (Masquerade, Route, Tunnel and ipvsadm's NAT, DR, TUN).</summary>
+public sealed class ForwardingCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        => Completion.From(InputParsing.ForwardingNames, wordToComplete);
+}
+
+/// <summary>Completes -VirtualService with the services the kernel has; best effort (no IPVS or no privilege: nothing).</summary>
+public sealed class VirtualServiceCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        string? ns = fakeBoundParameters[nameof(LvsCmdletBase.NetworkNamespace)] as string;
+        try
+        {
+            using IpvsClient client = IpvsClient.Open(string.IsNullOrEmpty(ns) ? null : ns);
+            return Completion.From(client.GetVirtualServices(includeRealServers: false).Select(s => s.Key.ToString()), wordToComplete).ToList();
+        }
+        catch (Exception)
+        {
+            // Completion must never fail the prompt; no list is the honest answer.
+            return Array.Empty<CompletionResult>();
+        }
+    }
+}
+
+internal static class Completion
+{
+    public static IEnumerable<CompletionResult> From(IEnumerable<string> values, string word)
+    {
+        string prefix = (word ?? "").Trim('\'', '"');
+        foreach (string value in values)
+        {
+            if (!value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                continue;
+            // Brackets of IPv6 services would be read as wildcards elsewhere; quoting keeps them literal.
+            string text = value.IndexOfAny(new[] { '[', ' ' }) >= 0 ? $"'{value}'" : value;
+            yield return new CompletionResult(text, value, CompletionResultType.ParameterValue, value);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Management.Automation;
+using LvsPS.Native.Ipvs;
+using LvsPS.Native.Netlink;
+
+namespace LvsPS;
+
+/// <summary>
+/// The one place where core exceptions become ErrorRecords. Ids are stable (tests and
+/// scripts match on them); the validation ids are the core's own (IpvsValidation.*).
+/// </summary>
+public static class ErrorMapper
+{
+    public const string VirtualServiceExists = nameof(VirtualServiceExists);
+    public const string VirtualServiceNotFound = nameof(VirtualServiceNotFound);
+    public const string RealServerExists = nameof(RealServerExists);
+    public const string RealServerNotFound = nameof(RealServerNotFound);
+    public const string AmbiguousRealServer = nameof(AmbiguousRealServer);
+    public const string SchedulerNotAvailable = nameof(SchedulerNotAvailable);
+    public const string PermissionDenied = nameof(PermissionDenied);
+    public const string IpvsNotAvailable = nameof(IpvsNotAvailable);
+    public const string NetworkNamespaceNotFound = nameof(NetworkNamespaceNotFound);
+    public const string IpvsInvalidArgument = nameof(IpvsInvalidArgument);
+    public const string IpvsError = nameof(IpvsError);
+    public const string NetlinkError = nameof(NetlinkError);
+    public const string InvalidVirtualService = nameof(InvalidVirtualService);
+    // Cmdlet-level input rules, raised as IpvsValidationException so they map like the core's.
+    public const string InvalidAddress = nameof(InvalidAddress);
+    public const string PortConflict = nameof(PortConflict);
+    public const string UnknownForwardingMethod = nameof(UnknownForwardingMethod);
+    public const string FullNatNotSupported = nameof(FullNatNotSupported);
+    public const string ForwardingIsPerRealServer = nameof(ForwardingIsPerRealServer);
+    public const string UnknownSchedulerFlag = nameof(UnknownSchedulerFlag);
+    public const string PersistenceConflict = nameof(PersistenceConflict);
+
+    private const string RootHint = "IPVS needs root or CAP_NET_ADMIN in the network namespace: run pwsh as root (sudo pwsh).";
+
+    /// <summary>True for the exceptions this map knows; anything else is a bug and should surface as such.</summary>
+    public static bool IsMapped(Exception e) => e is IpvsException or IpvsValidationException or IpvsNotAvailableException
+        or NetworkNamespaceNotFoundException or NetlinkException or FormatException;
+
+    /// <summary>The ErrorRecord for <paramref name="e"/>, and whether it stops the whole command (a global blocker).</summary>
+    public static (ErrorRecord Record, bool Terminating) Map(Exception e, object? target) => e switch
+    {
+        IpvsValidationException v => (new ErrorRecord(v, v.ErrorId, ErrorCategory.InvalidArgument, target), false),
+        IpvsException i => MapIpvs(i, target ?? i.Target),
+        IpvsNotAvailableException => (new ErrorRecord(e, IpvsNotAvailable, ErrorCategory.ResourceUnavailable, target)
+        {
+            ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = "Load the IPVS module: modprobe ip_vs" },
+        }, true),
+        NetworkNamespaceNotFoundException n => (new ErrorRecord(n, NetworkNamespaceNotFound, ErrorCategory.ObjectNotFound, n.Name), true),
+        NetlinkException n when n.Errno is Errno.EPERM or Errno.EACCES => (new ErrorRecord(n, PermissionDenied, ErrorCategory.PermissionDenied, target)
+        {
+            ErrorDetails = new ErrorDetails($"{n.Message}. {RootHint}") { RecommendedAction = RootHint },
+        }, true),
+        NetlinkException n => (new ErrorRecord(n, NetlinkError, ErrorCategory.NotSpecified, target), false),
+        FormatException => (new ErrorRecord(e, InvalidVirtualService, ErrorCategory.InvalidArgument, target), false),
+        _ => (new ErrorRecord(e, e.GetType().Name, ErrorCategory.NotSpecified, target), false),
+    };
+
+    private static (ErrorRecord, bool) MapIpvs(IpvsException e, object target)
+    {
+        bool realServerOp = e.Operation is IpvsOperation.AddRealServer or IpvsOperation.UpdateRealServer or IpvsOperation.RemoveRealServer;
+        (string id, ErrorCategory category, bool terminating) = e.Errno switch
+        {
+            Errno.EPERM or Errno.EACCES => (PermissionDenied, ErrorCategory.PermissionDenied, true),
+            Errno.EEXIST => (realServerOp ? RealServerExists : VirtualServiceExists, ErrorCategory.ResourceExists, false),
+            // For a real server, ESRCH means its service is missing and ENOENT the real server itself.
+            Errno.ESRCH => (VirtualServiceNotFound, ErrorCategory.ObjectNotFound, false),
+            Errno.ENOENT when e.Operation is IpvsOperation.AddService or IpvsOperation.UpdateService
+                => (SchedulerNotAvailable, ErrorCategory.ObjectNotFound, false),
+            Errno.ENOENT => (realServerOp ? RealServerNotFound : VirtualServiceNotFound, ErrorCategory.ObjectNotFound, false),
+            Errno.EINVAL or Errno.ERANGE => (IpvsInvalidArgument, ErrorCategory.InvalidArgument, false),
+            _ => (IpvsError, ErrorCategory.NotSpecified, false),
+        };
+        var record = new ErrorRecord(e, id, category, target);
+        if (terminating)
+            record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = RootHint };
+        return (record, terminating);
+    }
+
+    public static ErrorRecord ServiceNotFound(VirtualServiceKey key, object? target)
+        => new(new ItemNotFoundException($"The virtual service {key} does not exist; list services with Get-LvsVirtualService."),
+            VirtualServiceNotFound, ErrorCategory.ObjectNotFound, target ?? key.ToString());
+
+    public static ErrorRecord RealServerMissing(string identity, object? target)
+        => new(new ItemNotFoundException($"The real server {identity} does not exist; list them with Get-LvsRealServer."),
+            RealServerNotFound, ErrorCategory.ObjectNotFound, target ?? identity);
+
+    /// <summary>An input rule of the cmdlet layer, shaped like the core's validation failures.</summary>
+    public static IpvsValidationException Invalid(string id, string message) => new(id, message);
+}

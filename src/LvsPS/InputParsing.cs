@@ -1,0 +1,75 @@
+using System.Net;
+using LvsPS.Native.Ipvs;
+
+namespace LvsPS;
+
+/// <summary>Turns the cmdlets' text arguments into core values; a bad argument is an IpvsValidationException with a stable id.</summary>
+public static class InputParsing
+{
+    /// <summary>The names -Forwarding completes to; the parser also takes ipvsadm's words (NAT, DR, TUN, ...).</summary>
+    public static readonly IReadOnlyList<string> ForwardingNames = new[] { "Masquerade", "Route", "Tunnel", "NAT", "DR", "TUN" };
+
+    public static ForwardingMethod ParseForwarding(string text)
+    {
+        switch (text.Trim().Replace("-", "").Replace("_", "").ToLowerInvariant())
+        {
+            case "masquerade" or "masq" or "nat" or "m":
+                return ForwardingMethod.Masquerade;
+            case "route" or "dr" or "directrouting" or "gatewaying" or "gate" or "g":
+                return ForwardingMethod.Route;
+            case "tunnel" or "tun" or "ipip" or "i":
+                return ForwardingMethod.Tunnel;
+            case "local":
+                return ForwardingMethod.Local; // refused by the core's validation, with its explanation
+            case "fullnat" or "fnat":
+                throw ErrorMapper.Invalid(ErrorMapper.FullNatNotSupported,
+                    $"'{text}': FULLNAT is not in mainline Linux IPVS; it lived in Alibaba's out-of-tree LVS and lives on in DPVS. " +
+                    "Use NAT (-Forwarding Masquerade) with SNAT on the director, or DR (-Forwarding Route).");
+            default:
+                throw ErrorMapper.Invalid(ErrorMapper.UnknownForwardingMethod,
+                    $"'{text}' is not a forwarding method; use Masquerade (NAT), Route (DR) or Tunnel (TUN).");
+        }
+    }
+
+    /// <summary>"10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80"; the port is null when the text has none.</summary>
+    public static (IPAddress Address, ushort? Port) ParseEndpoint(string text)
+    {
+        if (!VirtualServiceKey.TryParseEndpoint(text, requirePort: false, out IPAddress? address, out ushort port, out string? error))
+            throw ErrorMapper.Invalid(ErrorMapper.InvalidAddress, $"'{text}': {error}.");
+        string t = text.Trim();
+        bool hasPort = t.StartsWith('[') ? t.Contains("]:", StringComparison.Ordinal) : t.Count(c => c == ':') == 1;
+        return (address!, hasPort ? port : null);
+    }
+
+    /// <summary>A bare address (for -Address of a virtual service, whose port is -Port).</summary>
+    public static IPAddress ParseAddress(string text)
+    {
+        (IPAddress address, ushort? port) = ParseEndpoint(text);
+        if (port is not null)
+            throw ErrorMapper.Invalid(ErrorMapper.InvalidAddress, $"'{text}': give the address alone and the port with -Port.");
+        return address;
+    }
+
+    /// <summary>
+    /// A real server's port: -Port, else the port written in the address, else the service's
+    /// (as ipvsadm does; 0 for firewall-mark services).
+    /// </summary>
+    public static ushort RealServerPort(int? portParameter, ushort? portInAddress, VirtualServiceKey service)
+    {
+        if (portParameter is int p && portInAddress is ushort q && p != q)
+            throw ErrorMapper.Invalid(ErrorMapper.PortConflict, $"The address says port {q} but -Port says {p}; give the port once.");
+        return portParameter is int explicitPort ? (ushort)explicitPort : portInAddress ?? service.Port;
+    }
+
+    public static SchedulerFlags ParseSchedulerFlags(IEnumerable<string> names, string scheduler)
+    {
+        SchedulerFlags flags = SchedulerFlags.None;
+        foreach (string name in names)
+        {
+            if (!Schedulers.TryParseFlag(name, scheduler, out SchedulerFlags flag, out string? error))
+                throw ErrorMapper.Invalid(Schedulers.FlagNames.Contains(name.Trim().ToLowerInvariant()) ? IpvsValidation.SchedulerFlagMismatch : ErrorMapper.UnknownSchedulerFlag, error!);
+            flags |= flag;
+        }
+        return flags;
+    }
+}

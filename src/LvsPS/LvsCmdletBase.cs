@@ -1,0 +1,112 @@
+using System.Management.Automation;
+using LvsPS.Native.Ipvs;
+
+namespace LvsPS;
+
+/// <summary>
+/// What every LvsPS cmdlet shares: -NetworkNamespace, one IpvsClient per namespace kept for
+/// the whole pipeline (a socket and a family lookup per input would dominate bulk runs), a
+/// token that Ctrl+C cancels, and the mapping of core exceptions to ErrorRecords.
+/// </summary>
+public abstract class LvsCmdletBase : PSCmdlet, IDisposable
+{
+    private readonly Dictionary<string, IpvsClient> _clients = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>The named network namespace (/run/netns/NAME, or a path) to administer; the current one when omitted.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? NetworkNamespace { get; set; }
+
+    /// <summary>Cancelled when the pipeline is stopped (Ctrl+C); loops over many inputs check it.</summary>
+    protected CancellationToken CancellationToken => _stopping.Token;
+
+    protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+
+    /// <summary>-NetworkNamespace when given, else the namespace the input object was read from.</summary>
+    protected string? ResolveNamespace(string? fromInput) => IsBound(nameof(NetworkNamespace)) ? NetworkNamespace : fromInput;
+
+    /// <summary>
+    /// The client of a namespace, opened on first use. Failing to open it (no IPVS, no such
+    /// namespace, no privilege) blocks every input alike, so it terminates the command.
+    /// </summary>
+    protected IpvsClient Client(string? networkNamespace)
+    {
+        string slot = networkNamespace ?? "";
+        if (_clients.TryGetValue(slot, out IpvsClient? client))
+            return client;
+        WriteVerbose(networkNamespace is null ? "Opening IPVS (generic netlink) in the current network namespace." : $"Opening IPVS (generic netlink) in network namespace '{networkNamespace}'.");
+        try
+        {
+            client = IpvsClient.Open(networkNamespace);
+        }
+        catch (Exception e) when (ErrorMapper.IsMapped(e))
+        {
+            (ErrorRecord record, _) = ErrorMapper.Map(e, networkNamespace);
+            ThrowTerminatingError(record);
+            throw; // not reached: ThrowTerminatingError always throws
+        }
+        _clients[slot] = client;
+        return client;
+    }
+
+    /// <summary>Writes the failure of one input; global blockers (privilege, no IPVS) terminate.</summary>
+    protected void WriteFailure(Exception e, object? target)
+    {
+        (ErrorRecord record, bool terminating) = ErrorMapper.Map(e, target);
+        if (terminating)
+            ThrowTerminatingError(record);
+        WriteError(record);
+    }
+
+    /// <summary>Runs the work for one input; a mapped failure is written and the pipeline goes on.</summary>
+    protected bool TryRun(object? target, Action work)
+    {
+        try
+        {
+            work();
+            return true;
+        }
+        catch (Exception e) when (ErrorMapper.IsMapped(e))
+        {
+            WriteFailure(e, target);
+            return false;
+        }
+    }
+
+    protected bool TryValidate(VirtualService service, object? target)
+        => TryRun(target, () => IpvsValidation.Validate(service));
+
+    protected bool TryValidate(RealServer realServer, object? target)
+        => TryRun(target, () => IpvsValidation.Validate(realServer, realServer.VirtualService));
+
+    /// <summary>-PassThru and lookups: the service as the kernel has it now, or a not-found error.</summary>
+    protected void WriteServiceFromKernel(string? networkNamespace, VirtualServiceKey key, object? target, bool includeRealServers = true)
+    {
+        VirtualService? service = Client(networkNamespace).GetVirtualService(key, includeRealServers);
+        if (service is null)
+            WriteError(ErrorMapper.ServiceNotFound(key, target));
+        else
+            WriteObject(service);
+    }
+
+    protected override void EndProcessing() => DisposeClients();
+
+    // The socket is not closed here: another thread may be inside a call on it. Dispose()
+    // runs after the pipeline has unwound, stopped or not.
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    public void Dispose()
+    {
+        DisposeClients();
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private void DisposeClients()
+    {
+        foreach (IpvsClient client in _clients.Values)
+            client.Dispose();
+        _clients.Clear();
+    }
+}

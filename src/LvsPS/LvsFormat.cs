@@ -1,0 +1,93 @@
+using System.Globalization;
+using LvsPS.Native.Ipvs;
+
+namespace LvsPS;
+
+/// <summary>
+/// Text as ipvsadm prints it, for LvsPS.format.ps1xml and for -WhatIf/-Confirm lines. Public
+/// because the format file's script blocks call it.
+/// </summary>
+public static class LvsFormat
+{
+    /// <summary>ipvsadm's "Forward" column: Masq, Local, Tunnel, Route.</summary>
+    public static string Forward(ForwardingMethod method) => method switch
+    {
+        ForwardingMethod.Masquerade => "Masq",
+        ForwardingMethod.Local => "Local",
+        ForwardingMethod.Tunnel => "Tunnel",
+        ForwardingMethod.Route => "Route",
+        _ => method.ToString(),
+    };
+
+    /// <summary>TCP, UDP, SCTP or FWM.</summary>
+    public static string Protocol(VirtualServiceKey key)
+        => key.IsFirewallMark ? "FWM" : VirtualServiceKey.ProtocolName(key.Protocol).ToUpperInvariant();
+
+    /// <summary>address:port, or the mark (with "IPv6" for an IPv6 mark service, as ipvsadm does).</summary>
+    public static string LocalAddress(VirtualServiceKey key)
+        => key.IsFirewallMark
+            ? key.FirewallMark.ToString(CultureInfo.InvariantCulture) + (key.Family == IpFamily.IPv6 ? " IPv6" : "")
+            : VirtualServiceKey.FormatEndpoint(key.Address!, key.Port);
+
+    /// <summary>The tail of ipvsadm's service line: flags, persistence, netmask, one-packet, engine.</summary>
+    public static string Flags(VirtualService s)
+    {
+        var parts = new List<string>();
+        IReadOnlyList<string> flags = Schedulers.FormatFlags(s.Scheduler, s.SchedulerFlags);
+        if (flags.Count > 0)
+            parts.Add(string.Join(",", flags));
+        if (s.Persistent)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"persistent {s.PersistenceTimeout}"));
+            if (s.PersistencePrefixLength is int prefix)
+                parts.Add("mask " + IpvsValidation.FormatPersistenceNetmask(prefix, s.Key.Family));
+        }
+        if (s.OnePacket)
+            parts.Add("ops");
+        if (s.PersistenceEngine is { } pe)
+            parts.Add("pe " + pe);
+        return string.Join(" ", parts);
+    }
+
+    public static ulong ActiveConnections(VirtualService s) => s.RealServers.Aggregate(0UL, (sum, d) => sum + d.ActiveConnections);
+
+    public static ulong InactiveConnections(VirtualService s) => s.RealServers.Aggregate(0UL, (sum, d) => sum + d.InactiveConnections);
+
+    /// <summary>The settings in a -WhatIf line: "scheduler wrr, persistent 20 s".</summary>
+    internal static string Describe(VirtualService s)
+    {
+        var parts = new List<string> { "scheduler " + s.Scheduler };
+        IReadOnlyList<string> flags = Schedulers.FormatFlags(s.Scheduler, s.SchedulerFlags);
+        if (flags.Count > 0)
+            parts.Add("flags " + string.Join(",", flags));
+        if (s.Persistent)
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"persistent {s.PersistenceTimeout} s"));
+        if (s.PersistencePrefixLength is int prefix)
+            parts.Add("netmask " + IpvsValidation.FormatPersistenceNetmask(prefix, s.Key.Family));
+        if (s.OnePacket)
+            parts.Add("one-packet");
+        if (s.PersistenceEngine is { } pe)
+            parts.Add("engine " + pe);
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>The settings in a -WhatIf line: "route, weight 1".</summary>
+    internal static string Describe(RealServer d)
+    {
+        var parts = new List<string> { Forward(d).ToLowerInvariant(), string.Create(CultureInfo.InvariantCulture, $"weight {d.Weight}") };
+        if (d.UpperThreshold != 0)
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"upper threshold {d.UpperThreshold}"));
+        if (d.LowerThreshold != 0)
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"lower threshold {d.LowerThreshold}"));
+        if (d.Forwarding == ForwardingMethod.Tunnel)
+            parts.Add(d.TunnelType switch
+            {
+                TunnelType.Gue => string.Create(CultureInfo.InvariantCulture, $"gue port {d.TunnelPort}"),
+                TunnelType.Gre => "gre",
+                _ => "ipip",
+            } + (d.TunnelChecksum == TunnelChecksum.NoChecksum ? "" : ", " + d.TunnelChecksum.ToString().ToLowerInvariant()));
+        return string.Join(", ", parts);
+    }
+
+    private static string Forward(RealServer d) => d.Forwarding == ForwardingMethod.Masquerade ? "masquerade" : Forward(d.Forwarding);
+}
