@@ -100,7 +100,7 @@ public static class IpvsCodec
     private static void WriteAddress(NetlinkWriter w, ushort type, IPAddress address)
     {
         Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out int written);
+        VirtualServiceKey.Normalize(address).TryWriteBytes(bytes, out int written); // ::ffff:a.b.c.d as 4 bytes, matching its AF_INET
         w.WriteBytes(type, bytes[..written]);
     }
 
@@ -143,6 +143,8 @@ public static class IpvsCodec
         }
         if (r.Error != null)
             throw new NetlinkException(Errno.EPROTO, $"malformed service from the kernel: {r.Error}");
+        if (mark == 0 && protocol is not (IpvsProtocol.Tcp or IpvsProtocol.Udp or IpvsProtocol.Sctp))
+            throw new NetlinkException(Errno.EPROTO, $"the kernel sent a service with neither a firewall mark nor a known protocol ({(ushort)protocol})");
         VirtualServiceKey key = mark != 0
             ? VirtualServiceKey.ForFirewallMark(mark, family)
             : VirtualServiceKey.ForAddress(protocol, ToAddress(address, family), port);

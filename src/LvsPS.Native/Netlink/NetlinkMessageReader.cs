@@ -58,12 +58,12 @@ public static class NetlinkErrorMessage
         if ((flags & netlink_h.NLM_F_ACK_TLVS) == 0 || payload.Length < 4 + nlmsghdr.Size)
             return error;
         // The echoed request: only its header when NLM_F_CAPPED, else the whole message.
-        int echoed = (flags & netlink_h.NLM_F_CAPPED) != 0
+        uint echoed = (flags & netlink_h.NLM_F_CAPPED) != 0
             ? nlmsghdr.Size
-            : (int)BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]);
-        int tlvStart = 4 + netlink_h.Align(echoed);
-        if (tlvStart > payload.Length)
-            return error;
+            : BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]);
+        if (echoed < nlmsghdr.Size || echoed > payload.Length - 4)
+            return error; // a garbage echoed length: keep the errno, skip the text
+        int tlvStart = Math.Min(4 + netlink_h.Align((int)echoed), payload.Length);
         var r = new NetlinkAttributeReader(payload[tlvStart..]);
         while (r.MoveNext())
             if (r.Type == netlink_h.NLMSGERR_ATTR_MSG)
