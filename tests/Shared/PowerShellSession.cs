@@ -20,8 +20,11 @@ public sealed class PowerShellSession : IDisposable
         _runspace.Open();
         Run("$PSStyle.OutputRendering = 'PlainText'");
         if (networkNamespace != null)
-            Run("$PSDefaultParameterValues['*-Lvs*:NetworkNamespace'] = $args[0]", networkNamespace);
+            UseNamespace(networkNamespace);
     }
+
+    /// <summary>Makes every LvsPS cmdlet of this session target <paramref name="name"/> unless told otherwise.</summary>
+    public void UseNamespace(string name) => Run("$PSDefaultParameterValues['*-Lvs*:NetworkNamespace'] = $args[0]", name);
 
     public CapturingHost Host { get; } = new();
 
@@ -66,7 +69,7 @@ public sealed class PowerShellSession : IDisposable
         {
             terminating = e;
         }
-        return new Result(output, ps.Streams.Error.ToList(), terminating, Host.Capture.Text);
+        return new Result(output, ps.Streams.Error.ToList(), terminating, StripAnsi(Host.Capture.Text));
     }
 
     /// <summary>Runs a script that must succeed without any error.</summary>
@@ -78,6 +81,9 @@ public sealed class PowerShellSession : IDisposable
                 string.Join("\n", r.AllErrors.Select(e => $"{e.FullyQualifiedErrorId}: {e.Exception.Message}")));
         return r.Output;
     }
+
+    /// <summary>Table headers come with colour codes even under PlainText in a hosted engine; tests read the text.</summary>
+    public static string StripAnsi(string text) => System.Text.RegularExpressions.Regex.Replace(text, "\x1b\\[[0-9;]*[A-Za-z]", "");
 
     public void Dispose() => _runspace.Dispose();
 }

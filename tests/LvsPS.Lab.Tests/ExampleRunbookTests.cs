@@ -1,0 +1,61 @@
+using LvsPS.Lab.Tests.Infrastructure;
+using LvsPS.Testing;
+using Xunit;
+
+namespace LvsPS.Lab.Tests;
+
+/// <summary>The documented runbooks in examples/ run as written, each in a fresh namespace, and leave the table they promise.</summary>
+public sealed class ExampleRunbookTests : CmdletLabBase
+{
+    private string Example(string name) => Path.Combine(PowerShellSession.RepoRoot, "examples", name);
+
+    [Fact]
+    public void EveryExampleHasATest()
+        => Assert.Equal(
+            new[] { "ipv6-fwmark-tunnel.ps1", "maintenance-drain-weight.ps1", "quickstart-lvs-dr.ps1" },
+            Directory.GetFiles(Path.Combine(PowerShellSession.RepoRoot, "examples"), "*.ps1").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void QuickStart()
+    {
+        var output = Ps.Run("& $args[0]", Example("quickstart-lvs-dr.ps1"));
+        Assert.NotEmpty(output);
+        Assert.Equal(new[]
+        {
+            "-A -t 10.0.0.3:80 -s wrr -p 20",
+            "-a -t 10.0.0.3:80 -r 10.0.0.7:80 -g -w 1",
+            "-a -t 10.0.0.3:80 -r 10.0.0.8:80 -g -w 1",
+        }, Ns.SavedRules());
+    }
+
+    [Fact]
+    public void MaintenanceDrain()
+    {
+        var output = Ps.Run("& $args[0]", Example("maintenance-drain-weight.ps1"));
+        Assert.Equal(2, output.Count); // the two real servers put back, passed through
+        Assert.Equal(new[]
+        {
+            "-A -t 192.0.2.10:443 -s wlc",
+            "-A -u 192.0.2.10:53 -s rr",
+            "-a -t 192.0.2.10:443 -r 198.51.100.21:443 -m -w 5",
+            "-a -t 192.0.2.10:443 -r 198.51.100.22:443 -m -w 5",
+            "-a -u 192.0.2.10:53 -r 198.51.100.21:53 -m -w 5",
+            "-a -u 192.0.2.10:53 -r 198.51.100.22:53 -m -w 5",
+        }, Ns.SavedRules());
+        LabAssert.Matches(@"-> 198\.51\.100\.21:443\s+Masq\s+5\s+1000\s+800", Ns.Ipvsadm("-Ln", "--thresholds"));
+    }
+
+    [Fact]
+    public void Ipv6FwmarkTunnel()
+    {
+        Ps.Run("& $args[0]", Example("ipv6-fwmark-tunnel.ps1"));
+        Assert.Equal(new[]
+        {
+            "-A -f 42 -s mh -b mh-port",
+            "-A -u [2001:db8::53]:53 -s sh -p 60 -M 64 -b sh-fallback,sh-port",
+            "-a -f 42 -r 203.0.113.7:0 -i -w 2 --tun-type gue --tun-port 6080 --tun-csum",
+            "-a -f 42 -r 203.0.113.8:0 -i -w 1 --tun-type ipip",
+            "-a -u [2001:db8::53]:53 -r [2001:db8:1::7]:5353 -m -w 3",
+        }, Ns.SavedRules());
+    }
+}
