@@ -46,7 +46,7 @@ public sealed class CmdletReadEditTests : CmdletLabBase
             "-A -t 10.0.0.3:80 -s sh -p 90 -b sh-port",
             "-a -t 10.0.0.3:80 -r 10.0.0.8:80 -i -w 0 --tun-type gue --tun-port 6080 --tun-csum",
         }, Ns.SavedRules());
-        LabAssert.Matches(@"-> 10\.0\.0\.8:80\s+Tunnel\s+0\s+100\s+10", Ns.Ipvsadm("-Ln", "--thresholds"));
+        LabAssert.Matches(@"-> 10\.0\.0\.8:80\s+100\s+10\s", Ns.Ipvsadm("-Ln", "--thresholds"));
 
         Ps.Run("Set-LvsVirtualService -VirtualService tcp/10.0.0.3:80 -Persistent:$false -Scheduler rr");
         Assert.Contains("-A -t 10.0.0.3:80 -s rr", Ns.SavedRules());
