@@ -13,7 +13,7 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
     private readonly Dictionary<string, IpvsClient> _clients = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <summary>The named network namespace (/run/netns/NAME, or a path) to administer; the current one when omitted.</summary>
+    /// <summary>The network namespace to administer: a name from ip netns (/run/netns/NAME) or a path such as /proc/1234/ns/net. The current namespace when omitted, or the namespace a piped object was read from. A namespace that does not exist stops the command with NetworkNamespaceNotFound.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? NetworkNamespace { get; set; }

@@ -14,39 +14,39 @@ public abstract class RealServerCmdletBase : LvsCmdletBase
     /// <summary>What Add-LvsRealServer uses without -Forwarding: direct routing, as ipvsadm (-g) does.</summary>
     protected const ForwardingMethod DefaultForwarding = ForwardingMethod.Route;
 
-    /// <summary>Masquerade (NAT), Route (DR, gatewaying; the default) or Tunnel (TUN, IPIP). FULLNAT is not in mainline Linux.</summary>
+    /// <summary>The forwarding method: Masquerade or NAT (ipvsadm -m), Route or DR (-g, gatewaying: the default of Add-LvsRealServer) or Tunnel or TUN (-i, IP-in-IP; see -TunnelType). FULLNAT is refused: it is not in mainline Linux IPVS.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(ForwardingCompleter))]
     [ValidateNotNullOrEmpty]
     public string Forwarding { get; set; } = null!;
 
-    /// <summary>The weight, 0-65535; 0 stops new connections (quiescing).</summary>
+    /// <summary>The weight (ipvsadm -w), 0 to 65535; 1 when adding. Weighted schedulers (wrr, wlc, ...) send proportionally more connections to heavier servers; 0 quiesces the server: no new connections, existing ones go on.</summary>
     [Parameter]
     [ValidateRange(0, 65535)]
     public int Weight { get; set; } = 1;
 
-    /// <summary>The most connections the real server gets; 0 = no limit.</summary>
+    /// <summary>The upper connection threshold (ipvsadm -x): above this many connections the real server gets no new ones. 0 means no limit.</summary>
     [Parameter]
     public uint UpperThreshold { get; set; }
 
-    /// <summary>The connection count below which an overloaded real server gets new connections again.</summary>
+    /// <summary>The lower connection threshold (ipvsadm -y): a real server that reached its upper threshold gets new connections again below this count. Must not exceed -UpperThreshold (ThresholdOrder).</summary>
     [Parameter]
     public uint LowerThreshold { get; set; }
 
-    /// <summary>The tunnel encapsulation (Ipip, Gue, Gre) of a tunnel real server.</summary>
+    /// <summary>The encapsulation of a tunnel real server (ipvsadm --tun-type): Ipip (the default), Gue (needs -TunnelPort) or Gre. Only with -Forwarding Tunnel.</summary>
     [Parameter]
     public TunnelType TunnelType { get; set; }
 
-    /// <summary>The receiver's UDP port of GUE encapsulation.</summary>
+    /// <summary>The UDP port the real server receives GUE on (ipvsadm --tun-port), 1 to 65535. Required for -TunnelType Gue.</summary>
     [Parameter]
     [ValidateRange(1, 65535)]
     public int TunnelPort { get; set; }
 
-    /// <summary>The tunnel checksum mode: NoChecksum, Checksum, RemoteChecksum.</summary>
+    /// <summary>The checksum of GUE/GRE tunnels: NoChecksum (ipvsadm --tun-nocsum, the default), Checksum (--tun-csum) or RemoteChecksum (--tun-remcsum).</summary>
     [Parameter]
     public TunnelChecksum TunnelChecksum { get; set; }
 
-    /// <summary>Writes the real server as the kernel reports it.</summary>
+    /// <summary>Writes the real server as the kernel reports it afterwards.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

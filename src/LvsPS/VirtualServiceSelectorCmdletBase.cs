@@ -13,32 +13,32 @@ public abstract class VirtualServiceSelectorCmdletBase : LvsCmdletBase
     public const string AddressSet = "Address";
     public const string FirewallMarkSet = "FirewallMark";
 
-    /// <summary>The service: "tcp/10.0.0.3:80", "udp/[2001:db8::1]:53", "fwmark/3", "fwmark/3/ipv6", or an object from Get-LvsVirtualService / Get-LvsRealServer.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdentitySet)]
+    /// <summary>The virtual service, as its identity: "tcp/10.0.0.3:80", "udp/[2001:db8::1]:53", "sctp/10.0.0.3:9", "fwmark/3" or "fwmark/3/ipv6" (ipvsadm -t, -u, --sctp-service, -f). A VirtualService or RealServer object (from Get-LvsVirtualService, Get-LvsRealServer) binds too, by value or by its VirtualService property, and brings its network namespace along.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdentitySet, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53, fwmark/3 or fwmark/3/ipv6.")]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceIdentity VirtualService { get; set; } = null!;
 
-    /// <summary>The protocol of an address service (tcp, udp, sctp); tcp when omitted.</summary>
+    /// <summary>The protocol of an address service: tcp (ipvsadm -t, the default), udp (-u) or sctp (--sctp-service). Used with -Address and -Port.</summary>
     [Parameter(ParameterSetName = AddressSet)]
     [ValidateSet("tcp", "udp", "sctp")]
     public string Protocol { get; set; } = "tcp";
 
-    /// <summary>The virtual IPv4 or IPv6 address.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = AddressSet)]
+    /// <summary>The virtual IP address (VIP), IPv4 or IPv6, without a port (give it with -Port): 10.0.0.3, 2001:db8::1.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = AddressSet, HelpMessage = "The virtual IP address (10.0.0.3 or 2001:db8::1).")]
     [ValidateNotNullOrEmpty]
     public string Address { get; set; } = null!;
 
-    /// <summary>The virtual port (0 = all ports, persistent services only).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = AddressSet)]
+    /// <summary>The virtual port, 0 to 65535. Port 0 means every port and is allowed only for persistent services.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = AddressSet, HelpMessage = "The virtual port (0 = all ports, persistent services only).")]
     [ValidateRange(0, 65535)]
     public int Port { get; set; }
 
-    /// <summary>The firewall mark (iptables/nft "meta mark") of a firewall-mark service.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = FirewallMarkSet)]
+    /// <summary>The firewall mark of a firewall-mark service (ipvsadm -f), 1 or more: the mark that iptables (-j MARK) or nftables (meta mark set) puts on the packets of the service.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FirewallMarkSet, HelpMessage = "The firewall mark (1 or more).")]
     [ValidateRange(1u, uint.MaxValue)]
     public uint FirewallMark { get; set; }
 
-    /// <summary>The address family of a firewall-mark service; IPv4 when omitted.</summary>
+    /// <summary>The address family of a firewall-mark service: IPv4 (the default) or IPv6 (ipvsadm -6).</summary>
     [Parameter(ParameterSetName = FirewallMarkSet)]
     public IpFamily AddressFamily { get; set; } = IpFamily.IPv4;
 

@@ -3,9 +3,59 @@ using LvsPS.Native.Ipvs;
 
 namespace LvsPS.Commands;
 
-/// <summary>
-/// <para type="synopsis">Creates IPVS virtual services (ipvsadm -A), one at a time or, with -InputObject, many with their real servers in one batch.</para>
-/// </summary>
+/// <summary>Creates IPVS virtual services (ipvsadm -A), one at a time or many with their real servers in one batch.</summary>
+/// <remarks>
+/// <para>New-LvsVirtualService replaces ipvsadm -A (--add-service). Name the service by its identity
+/// (-VirtualService tcp/10.0.0.3:80, udp/[2001:db8::1]:53, fwmark/3, fwmark/3/ipv6), by -Protocol, -Address
+/// and -Port (ipvsadm -t, -u, --sctp-service), or by -FirewallMark and -AddressFamily (ipvsadm -f, -6).</para>
+/// <para>The service options are ipvsadm's: -Scheduler (-s, wlc when omitted), -SchedulerFlag (-b),
+/// -Persistent and -PersistenceTimeout (-p [timeout], 300 s by default), -PersistenceNetmask (-M),
+/// -OnePacket (-o) and -PersistenceEngine (--pe). The forwarding method (NAT, DR, TUN) is not a service
+/// setting: it is chosen per real server with Add-LvsRealServer -Forwarding.</para>
+/// <para>Input is checked before anything is sent: an unknown scheduler, a flag of another scheduler
+/// (sh-port with wrr), a netmask that does not fit the family or port 0 without persistence is refused with
+/// an InvalidArgument error whose id names the rule (UnknownScheduler, SchedulerFlagMismatch,
+/// InvalidPersistenceNetmask, PortZeroNeedsPersistence). A service that exists already is a
+/// VirtualServiceExists error (ResourceExists); a scheduler module the kernel lacks is SchedulerNotAvailable.</para>
+/// <para>VirtualService records (from Get-LvsVirtualService, possibly of another namespace, or built in a
+/// script) are created whole, with their real servers: this is how a saved configuration is restored
+/// (ipvsadm -R) and how a table is copied between namespaces. Given as an array to -InputObject they go to the
+/// kernel in one netlink batch per namespace (the fast path for large tables); piped, each is sent as it arrives.</para>
+/// <para>Needs root or CAP_NET_ADMIN in the network namespace, and the ip_vs kernel module.</para>
+/// </remarks>
+/// <example title="LVS-DR quick start: a weighted round-robin web service with persistence">
+/// <code>
+/// New-LvsVirtualService -VirtualService tcp/10.0.0.3:80 -Scheduler wrr -PersistenceTimeout 20
+/// Add-LvsRealServer -VirtualService tcp/10.0.0.3:80 -Address 10.0.0.7 -Forwarding DR
+/// Add-LvsRealServer -VirtualService tcp/10.0.0.3:80 -Address 10.0.0.8 -Forwarding DR -Weight 2
+/// </code>
+/// <para>The same as ipvsadm -A -t 10.0.0.3:80 -s wrr -p 20, then ipvsadm -a -t 10.0.0.3:80 -r 10.0.0.7 -g
+/// (and -w 2 for the second). -PersistenceTimeout implies -Persistent.</para>
+/// </example>
+/// <example title="A firewall-mark service that groups HTTP and HTTPS">
+/// <code>
+/// # nft add rule ip mangle prerouting ip daddr 10.0.0.3 tcp dport { 80, 443 } meta mark set 3
+/// New-LvsVirtualService -FirewallMark 3 -Scheduler sh -SchedulerFlag sh-port -Persistent -PassThru
+/// </code>
+/// <para>Creates fwmark/3 (ipvsadm -A -f 3 -s sh -b sh-port -p) and writes the service as the kernel now
+/// has it. Use -AddressFamily IPv6 (ipvsadm -6) for a mark service of IPv6 traffic.</para>
+/// </example>
+/// <example title="Copy a whole table into another network namespace">
+/// <code>
+/// Get-LvsVirtualService | New-LvsVirtualService -NetworkNamespace lb2 -WhatIf
+/// New-LvsVirtualService -InputObject (Get-LvsVirtualService) -NetworkNamespace lb2
+/// </code>
+/// <para>Each record is created with its scheduler, options and real servers; -WhatIf prints one "What if:"
+/// line per service first, with its settings and real-server count. The second line sends the whole table in
+/// one netlink batch, like ipvsadm -R.</para>
+/// </example>
+/// <input type="LvsPS.Native.Ipvs.VirtualService">Whole service records, bound to -InputObject: created with their real servers, each as it arrives.</input>
+/// <input type="System.String">A service identity such as tcp/10.0.0.3:80 or fwmark/3, bound to -VirtualService.</input>
+/// <output type="LvsPS.Native.Ipvs.VirtualService">With -PassThru, each created service as the kernel reports it. Nothing otherwise.</output>
+/// <seealso cref="GetLvsVirtualServiceCommand"/>
+/// <seealso cref="SetLvsVirtualServiceCommand"/>
+/// <seealso cref="RemoveLvsVirtualServiceCommand"/>
+/// <seealso cref="AddLvsRealServerCommand"/>
 [Cmdlet(VerbsCommon.New, "LvsVirtualService", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
 [OutputType(typeof(VirtualService))]
 public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBase
@@ -14,11 +64,11 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     // servers) rather than being converted to its bare identity.
     public const string InputObjectSet = "InputObject";
 
-    /// <summary>Whole service records (from Get-LvsVirtualService, possibly of another namespace, or constructed); their RealServers are added too.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    /// <summary>Whole service records (from Get-LvsVirtualService, possibly of another namespace, or constructed); their RealServers are added too. An array given here goes in one netlink batch per namespace.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet, HelpMessage = "VirtualService records to create, with their real servers.")]
     public VirtualService[] InputObject { get; set; } = null!;
 
-    /// <summary>The scheduler (rr, wrr, lc, wlc, sh, mh, ...); wlc when omitted, like ipvsadm.</summary>
+    /// <summary>The scheduler (ipvsadm -s): rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos. wlc when omitted, as with ipvsadm. Tab completion lists them.</summary>
     [Parameter(ParameterSetName = IdentitySet)]
     [Parameter(ParameterSetName = AddressSet)]
     [Parameter(ParameterSetName = FirewallMarkSet)]
@@ -26,7 +76,7 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     [ValidateNotNullOrEmpty]
     public string Scheduler { get; set; } = Native.Ipvs.VirtualService.DefaultScheduler;
 
-    /// <summary>Scheduler flags: sh-fallback, sh-port, mh-fallback, mh-port, flag-1, flag-2, flag-3.</summary>
+    /// <summary>Scheduler flags (ipvsadm -b): sh-fallback and sh-port for sh, mh-fallback and mh-port for mh, or the raw flag-1, flag-2, flag-3. A flag of another scheduler is refused (SchedulerFlagMismatch).</summary>
     [Parameter(ParameterSetName = IdentitySet)]
     [Parameter(ParameterSetName = AddressSet)]
     [Parameter(ParameterSetName = FirewallMarkSet)]
@@ -39,27 +89,27 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     [Parameter(ParameterSetName = FirewallMarkSet)]
     public SwitchParameter Persistent { get; set; }
 
-    /// <summary>Persistence timeout in seconds; implies -Persistent.</summary>
+    /// <summary>Persistence timeout in seconds (ipvsadm -p TIMEOUT), 1 to 4294967; implies -Persistent.</summary>
     [Parameter(ParameterSetName = IdentitySet)]
     [Parameter(ParameterSetName = AddressSet)]
     [Parameter(ParameterSetName = FirewallMarkSet)]
     [ValidateRange(1u, ServiceOptions.MaxPersistenceTimeout)]
     public uint PersistenceTimeout { get; set; }
 
-    /// <summary>Persistence granularity: a mask (255.255.255.0) or prefix length (24) for IPv4, a prefix length (64) for IPv6.</summary>
+    /// <summary>Persistence granularity (ipvsadm -M): clients in the same network stick to the same real server. A mask (255.255.255.0) or prefix length (24) for IPv4, a prefix length (64) for IPv6; the host (/32, /128) when omitted.</summary>
     [Parameter(ParameterSetName = IdentitySet)]
     [Parameter(ParameterSetName = AddressSet)]
     [Parameter(ParameterSetName = FirewallMarkSet)]
     [ValidateNotNullOrEmpty]
     public string PersistenceNetmask { get; set; } = null!;
 
-    /// <summary>One-packet scheduling (ipvsadm -o), for UDP.</summary>
+    /// <summary>One-packet scheduling (ipvsadm -o): every UDP datagram is scheduled on its own, for DNS, syslog and similar.</summary>
     [Parameter(ParameterSetName = IdentitySet)]
     [Parameter(ParameterSetName = AddressSet)]
     [Parameter(ParameterSetName = FirewallMarkSet)]
     public SwitchParameter OnePacket { get; set; }
 
-    /// <summary>The persistence engine (sip); needs -Persistent.</summary>
+    /// <summary>The persistence engine (ipvsadm --pe): sip, which makes SIP calls stick by Call-ID. Needs -Persistent.</summary>
     [Parameter(ParameterSetName = IdentitySet)]
     [Parameter(ParameterSetName = AddressSet)]
     [Parameter(ParameterSetName = FirewallMarkSet)]
@@ -72,7 +122,7 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     [Parameter(DontShow = true, ParameterSetName = FirewallMarkSet)]
     public string Forwarding { get; set; } = null!;
 
-    /// <summary>Writes the created services as the kernel reports them.</summary>
+    /// <summary>Writes each created service as the kernel reports it afterwards (re-read, with its real servers).</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

@@ -4,9 +4,54 @@ using LvsPS.Native.Ipvs;
 
 namespace LvsPS.Commands;
 
-/// <summary>
-/// <para type="synopsis">Adds real servers to a virtual service (ipvsadm -a); with -InputObject, many in one batch.</para>
-/// </summary>
+/// <summary>Adds real servers to a virtual service (ipvsadm -a); with -InputObject, many in one batch.</summary>
+/// <remarks>
+/// <para>Add-LvsRealServer replaces ipvsadm -a (--add-server). -VirtualService names the service
+/// (tcp/10.0.0.3:80, fwmark/3) and -Address the real server (ipvsadm -r): 10.0.0.7, 10.0.0.7:8080,
+/// 2001:db8::7 or [2001:db8::7]:80. Without a port the real server gets the service's port, as with ipvsadm.</para>
+/// <para>-Forwarding picks how packets reach it: Route (DR, ipvsadm -g, the default), Masquerade (NAT, -m) or
+/// Tunnel (TUN, -i). Direct routing and tunnelling cannot change the port, because the packet arrives
+/// unchanged: a DR real server on another port than the service is refused with PortRemapNotPossible
+/// (use NAT to remap ports). A real server of another address family than its service needs tunnel
+/// forwarding (FamilyMismatch). FULLNAT is refused with FullNatNotSupported: it is not in mainline Linux.</para>
+/// <para>-Weight (-w), -UpperThreshold (-x) and -LowerThreshold (-y) set the load; -TunnelType, -TunnelPort and
+/// -TunnelChecksum (--tun-type, --tun-port, --tun-*csum) the encapsulation of tunnel real servers.
+/// Every rule is checked before anything is sent. A real server that exists already is RealServerExists
+/// (ResourceExists); a missing service is VirtualServiceNotFound.</para>
+/// <para>RealServer records (constructed, or from Get-LvsRealServer of another service or namespace) are added
+/// to the service they name; an array given to -InputObject goes in one netlink batch per namespace, piped
+/// records as they arrive. Each refusal is its own error and the rest goes on.</para>
+/// </remarks>
+/// <example title="LVS-DR: two web servers behind 10.0.0.3">
+/// <code>
+/// Add-LvsRealServer -VirtualService tcp/10.0.0.3:80 -Address 10.0.0.7 -Forwarding DR
+/// Add-LvsRealServer -VirtualService tcp/10.0.0.3:80 -Address 10.0.0.8 -Forwarding DR -Weight 3
+/// </code>
+/// <para>The same as ipvsadm -a -t 10.0.0.3:80 -r 10.0.0.7 -g (and -w 3 for the second). Each real server
+/// needs the VIP 10.0.0.3 on a loopback or dummy interface, with ARP for it suppressed.</para>
+/// </example>
+/// <example title="LVS-NAT with a port remap and connection limits">
+/// <code>
+/// Add-LvsRealServer tcp/10.0.0.3:80 192.168.10.7:8080 -Forwarding NAT -UpperThreshold 500 -LowerThreshold 400 -PassThru
+/// </code>
+/// <para>Masquerading may change the port: the real server listens on 8080. It gets no new connections above
+/// 500 until it falls below 400 (ipvsadm -a -t 10.0.0.3:80 -r 192.168.10.7:8080 -m -x 500 -y 400).</para>
+/// </example>
+/// <example title="Add a real server to every service of a VIP">
+/// <code>
+/// Get-LvsVirtualService | Where-Object { "$($_.Key.Address)" -eq '10.0.0.3' } |
+///     Add-LvsRealServer -Address 10.0.0.9 -Forwarding Route -Weight 0
+/// </code>
+/// <para>Each piped service binds to -VirtualService; the new real server starts quiesced (weight 0) until
+/// Set-LvsRealServer gives it a weight.</para>
+/// </example>
+/// <input type="LvsPS.Native.Ipvs.RealServer">Whole real-server records, bound to -InputObject: each added to the service it names.</input>
+/// <input type="LvsPS.Native.Ipvs.VirtualService">A service (or its identity string, tcp/10.0.0.3:80), bound to -VirtualService.</input>
+/// <output type="LvsPS.Native.Ipvs.RealServer">With -PassThru, each added real server as the kernel reports it. Nothing otherwise.</output>
+/// <seealso cref="GetLvsRealServerCommand"/>
+/// <seealso cref="SetLvsRealServerCommand"/>
+/// <seealso cref="RemoveLvsRealServerCommand"/>
+/// <seealso cref="NewLvsVirtualServiceCommand"/>
 [Cmdlet(VerbsCommon.Add, "LvsRealServer", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
 [OutputType(typeof(RealServer))]
 public sealed class AddLvsRealServerCommand : RealServerCmdletBase
@@ -15,23 +60,23 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
     // The default set, so that piped RealServer records bind whole instead of as their service.
     public const string InputObjectSet = "InputObject";
 
-    /// <summary>The service to add to: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsVirtualService.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdentitySet)]
+    /// <summary>The virtual service to add to: "tcp/10.0.0.3:80", "udp/[2001:db8::1]:53", "fwmark/3", "fwmark/3/ipv6" (ipvsadm -t, -u, -f), or an object from Get-LvsVirtualService or Get-LvsRealServer.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdentitySet, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53 or fwmark/3.")]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceIdentity VirtualService { get; set; } = null!;
 
-    /// <summary>The real server: "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80".</summary>
-    [Parameter(Mandatory = true, Position = 1, ParameterSetName = IdentitySet)]
+    /// <summary>The real server (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80". Without a port it gets the service's port.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = IdentitySet, HelpMessage = "The real server: 10.0.0.7, 10.0.0.7:8080 or [2001:db8::7]:80.")]
     [ValidateNotNullOrEmpty]
     public string Address { get; set; } = null!;
 
-    /// <summary>The real server's port; the service's port when omitted (0 for firewall-mark services).</summary>
+    /// <summary>The real server's port, if not written in -Address; the service's port when omitted (0 for firewall-mark services, where the packet keeps its port).</summary>
     [Parameter(ParameterSetName = IdentitySet)]
     [ValidateRange(0, 65535)]
     public int? Port { get; set; }
 
-    /// <summary>Whole real-server records (constructed, or from Get-LvsRealServer); all go in one batch.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    /// <summary>Whole real-server records (constructed, or from Get-LvsRealServer); each is added to the service it names. An array given here goes in one netlink batch per namespace.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet, HelpMessage = "RealServer records to add.")]
     public RealServer[] InputObject { get; set; } = null!;
 
     protected override void ProcessRecord()
@@ -105,19 +150,55 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
     }
 }
 
-/// <summary>
-/// <para type="synopsis">Lists the real servers of one virtual service, or of all (ipvsadm -L).</para>
-/// </summary>
+/// <summary>Lists the real servers of one virtual service, or of all (ipvsadm -L).</summary>
+/// <remarks>
+/// <para>Get-LvsRealServer lists the "-> address:port" lines of ipvsadm -L -n: for one service
+/// (ipvsadm -L -n -t 10.0.0.3:80) or, without -VirtualService, for every service. -Address keeps only the real
+/// servers at an address (and port, when written): the director-wide "where is 10.0.0.7 used" question
+/// that ipvsadm answers only with grep.</para>
+/// <para>The default view groups the rows under their service with ipvsadm's columns (RemoteAddress:Port
+/// Forward Weight ActiveConn InActConn); Format-List adds thresholds, tunnel settings, persistent connections
+/// and counters. The objects pipe into Set-LvsRealServer and Remove-LvsRealServer, and into
+/// Add-LvsRealServer to copy them elsewhere.</para>
+/// <para>A service that does not exist is VirtualServiceNotFound; an -Address that matches nothing is
+/// RealServerNotFound (both ObjectNotFound).</para>
+/// </remarks>
+/// <example title="The real servers of a service">
+/// <code>
+/// Get-LvsRealServer -VirtualService tcp/10.0.0.3:80
+/// </code>
+/// <para>Prints the "-> 10.0.0.7:80 Route 1 12 40" rows of ipvsadm -L -n -t 10.0.0.3:80.</para>
+/// </example>
+/// <example title="Drain a real server from every service">
+/// <code>
+/// Get-LvsRealServer -Address 10.0.0.7 | Set-LvsRealServer -Weight 0
+/// Get-LvsRealServer -Address 10.0.0.7 | Format-Table VirtualService, ActiveConnections, InactiveConnections
+/// </code>
+/// <para>Quiesces 10.0.0.7 wherever it serves, then shows its remaining connections; remove it once they are gone.</para>
+/// </example>
+/// <example title="Real servers of every service of a namespace">
+/// <code>
+/// Get-LvsVirtualService -NetworkNamespace lb1 | Get-LvsRealServer
+/// </code>
+/// <para>Each piped service binds to -VirtualService and brings its namespace along.</para>
+/// </example>
+/// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
+/// <input type="LvsPS.Native.Ipvs.VirtualService">A service from Get-LvsVirtualService.</input>
+/// <output type="LvsPS.Native.Ipvs.RealServer">The real servers, with their connection counts and Statistics.</output>
+/// <seealso cref="AddLvsRealServerCommand"/>
+/// <seealso cref="SetLvsRealServerCommand"/>
+/// <seealso cref="RemoveLvsRealServerCommand"/>
+/// <seealso cref="GetLvsVirtualServiceCommand"/>
 [Cmdlet(VerbsCommon.Get, "LvsRealServer")]
 [OutputType(typeof(RealServer))]
 public sealed class GetLvsRealServerCommand : LvsCmdletBase
 {
-    /// <summary>The service whose real servers to list; every service when omitted.</summary>
+    /// <summary>The virtual service whose real servers to list: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsVirtualService. Every service when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceIdentity VirtualService { get; set; } = null!;
 
-    /// <summary>Only the real servers at this address ("10.0.0.7", or with a port "10.0.0.7:8080").</summary>
+    /// <summary>Only the real servers at this address: "10.0.0.7" (any port), "10.0.0.7:8080" or "[2001:db8::7]:80".</summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Address { get; set; } = null!;
@@ -156,24 +237,65 @@ public sealed class GetLvsRealServerCommand : LvsCmdletBase
     }
 }
 
-/// <summary>
-/// <para type="synopsis">Changes a real server (ipvsadm -e); only the parameters given change, the rest is kept as the kernel has it.</para>
-/// </summary>
+/// <summary>Changes a real server (ipvsadm -e); only the parameters given change, the rest is kept as the kernel has it.</summary>
+/// <remarks>
+/// <para>Set-LvsRealServer replaces ipvsadm -e (--edit-server). It reads the real server first and changes only
+/// what you give (-Weight, -Forwarding, -UpperThreshold, -LowerThreshold, tunnel settings), whereas ipvsadm -e
+/// resets what is not repeated. Moving a tunnel real server to NAT or DR clears its tunnel settings.</para>
+/// <para>The usual use is draining: -Weight 0 stops new connections while established ones finish. Pipe
+/// the real servers from Get-LvsRealServer: their service, address and port bind by property name.</para>
+/// <para>A bad -Forwarding name (or FULLNAT) is refused before the kernel is asked; the merged result is
+/// validated like Add-LvsRealServer's (ThresholdOrder, PortRemapNotPossible, GueNeedsPort). A real server that
+/// does not exist is RealServerNotFound, a missing service VirtualServiceNotFound.</para>
+/// </remarks>
+/// <example title="Drain every real server of a service">
+/// <code>
+/// Get-LvsRealServer -VirtualService tcp/10.0.0.3:80 | Set-LvsRealServer -Weight 0
+/// </code>
+/// <para>Sets weight 0 on each real server of tcp/10.0.0.3:80 (ipvsadm -e ... -w 0 for each), keeping their
+/// forwarding and thresholds.</para>
+/// </example>
+/// <example title="Give one real server more weight">
+/// <code>
+/// Set-LvsRealServer -VirtualService tcp/10.0.0.3:80 -Address 10.0.0.7 -Weight 5 -PassThru
+/// </code>
+/// <para>Like ipvsadm -e -t 10.0.0.3:80 -r 10.0.0.7 -w 5, without repeating -g; -PassThru shows the result.</para>
+/// </example>
+/// <example title="Switch a real server to GUE tunnelling">
+/// <code>
+/// Set-LvsRealServer fwmark/3 10.0.1.7 -Forwarding Tunnel -TunnelType Gue -TunnelPort 6080 -TunnelChecksum Checksum -WhatIf
+/// </code>
+/// <para>Shows 'Update real server (tunnel, weight 1, gue port 6080, checksum)' for fwmark/3 -> 10.0.1.7:0 before
+/// doing it.</para>
+/// </example>
+/// <parameter name="Weight" default="Unchanged">The new weight (ipvsadm -w), 0 to 65535; 0 quiesces the real server (no new connections, existing ones go on). Unchanged when omitted.</parameter>
+/// <parameter name="Forwarding" default="Unchanged">The new forwarding method: Masquerade or NAT (ipvsadm -m), Route or DR (-g), Tunnel or TUN (-i). Leaving Tunnel clears the tunnel settings. FULLNAT is refused: it is not in mainline Linux IPVS.</parameter>
+/// <parameter name="UpperThreshold" default="Unchanged">The new upper connection threshold (ipvsadm -x); 0 removes the limit.</parameter>
+/// <parameter name="LowerThreshold" default="Unchanged">The new lower connection threshold (ipvsadm -y); must not exceed the upper threshold.</parameter>
+/// <parameter name="TunnelType" default="Unchanged">The new encapsulation of a tunnel real server (ipvsadm --tun-type): Ipip, Gue (needs a tunnel port) or Gre.</parameter>
+/// <parameter name="TunnelPort" default="Unchanged">The new GUE port (ipvsadm --tun-port), 1 to 65535.</parameter>
+/// <parameter name="TunnelChecksum" default="Unchanged">The new tunnel checksum mode: NoChecksum, Checksum or RemoteChecksum (ipvsadm --tun-nocsum, --tun-csum, --tun-remcsum).</parameter>
+/// <input type="LvsPS.Native.Ipvs.RealServer">Real servers from Get-LvsRealServer: their VirtualService, Address and Port bind by property name.</input>
+/// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
+/// <output type="LvsPS.Native.Ipvs.RealServer">With -PassThru, the real server as the kernel reports it after the change. Nothing otherwise.</output>
+/// <seealso cref="GetLvsRealServerCommand"/>
+/// <seealso cref="AddLvsRealServerCommand"/>
+/// <seealso cref="SetLvsVirtualServiceCommand"/>
 [Cmdlet(VerbsCommon.Set, "LvsRealServer", SupportsShouldProcess = true)]
 [OutputType(typeof(RealServer))]
 public sealed class SetLvsRealServerCommand : RealServerCmdletBase
 {
-    /// <summary>The service of the real server: "tcp/10.0.0.3:80", or an object from Get-LvsRealServer.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The virtual service of the real server: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsRealServer (which binds with its address and port).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53 or fwmark/3.")]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceIdentity VirtualService { get; set; } = null!;
 
-    /// <summary>The real server's address ("10.0.0.7", "10.0.0.7:8080", "[2001:db8::7]:80").</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The real server's address (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80".</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The real server: 10.0.0.7, 10.0.0.7:8080 or [2001:db8::7]:80.")]
     [ValidateNotNullOrEmpty]
     public string Address { get; set; } = null!;
 
-    /// <summary>The real server's port; the service's port when omitted.</summary>
+    /// <summary>The real server's port, if not written in -Address; the service's port when omitted.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(0, 65535)]
     public int? Port { get; set; }
@@ -210,24 +332,55 @@ public sealed class SetLvsRealServerCommand : RealServerCmdletBase
     }
 }
 
-/// <summary>
-/// <para type="synopsis">Removes real servers from their virtual service (ipvsadm -d).</para>
-/// </summary>
+/// <summary>Removes real servers from their virtual service (ipvsadm -d).</summary>
+/// <remarks>
+/// <para>Remove-LvsRealServer replaces ipvsadm -d (--delete-server). Name the service and the real server
+/// (-Address 10.0.0.7, 10.0.0.7:8080 or [2001:db8::7]:80; the service's port when none is written), or pipe
+/// real servers from Get-LvsRealServer. Connections still open to it are dropped as their entries expire; set
+/// its weight to 0 first (Set-LvsRealServer -Weight 0) to drain it gently.</para>
+/// <para>A real server that does not exist is RealServerNotFound, a missing service VirtualServiceNotFound
+/// (ObjectNotFound); the other piped real servers are still removed.</para>
+/// </remarks>
+/// <example title="Remove one real server">
+/// <code>
+/// Remove-LvsRealServer -VirtualService tcp/10.0.0.3:80 -Address 10.0.0.7
+/// </code>
+/// <para>The same as ipvsadm -d -t 10.0.0.3:80 -r 10.0.0.7.</para>
+/// </example>
+/// <example title="Remove a host from every service, after looking">
+/// <code>
+/// Get-LvsRealServer -Address 10.0.0.7 | Remove-LvsRealServer -WhatIf
+/// </code>
+/// <para>Prints 'What if: Performing the operation "Remove real server" on target "tcp/10.0.0.3:80 -> 10.0.0.7:80".'
+/// for each; drop -WhatIf to remove them.</para>
+/// </example>
+/// <example title="Remove the drained real servers">
+/// <code>
+/// Get-LvsRealServer tcp/10.0.0.3:80 | Where-Object { $_.Weight -eq 0 -and $_.ActiveConnections -eq 0 } | Remove-LvsRealServer
+/// </code>
+/// <para>Removes the real servers that were quiesced and have no active connection left.</para>
+/// </example>
+/// <input type="LvsPS.Native.Ipvs.RealServer">Real servers from Get-LvsRealServer: their VirtualService, Address and Port bind by property name.</input>
+/// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
+/// <output type="None">This cmdlet writes no output.</output>
+/// <seealso cref="AddLvsRealServerCommand"/>
+/// <seealso cref="GetLvsRealServerCommand"/>
+/// <seealso cref="SetLvsRealServerCommand"/>
 [Cmdlet(VerbsCommon.Remove, "LvsRealServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
 public sealed class RemoveLvsRealServerCommand : LvsCmdletBase
 {
-    /// <summary>The service of the real server: "tcp/10.0.0.3:80", or an object from Get-LvsRealServer.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The virtual service of the real server: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsRealServer (which binds with its address and port).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53 or fwmark/3.")]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceIdentity VirtualService { get; set; } = null!;
 
-    /// <summary>The real server's address ("10.0.0.7", "10.0.0.7:8080", "[2001:db8::7]:80").</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The real server's address (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80".</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The real server: 10.0.0.7, 10.0.0.7:8080 or [2001:db8::7]:80.")]
     [ValidateNotNullOrEmpty]
     public string Address { get; set; } = null!;
 
-    /// <summary>The real server's port; the service's port when omitted.</summary>
+    /// <summary>The real server's port, if not written in -Address; the service's port when omitted.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(0, 65535)]
     public int? Port { get; set; }

@@ -3,16 +3,57 @@ using LvsPS.Native.Ipvs;
 
 namespace LvsPS.Commands;
 
-/// <summary>
-/// <para type="synopsis">Lists IPVS virtual services with their real servers (ipvsadm -L), all or one.</para>
-/// </summary>
+/// <summary>Lists IPVS virtual services with their real servers (ipvsadm -L), all or one.</summary>
+/// <remarks>
+/// <para>Get-LvsVirtualService replaces ipvsadm -L -n (--list --numeric): without arguments it lists every
+/// virtual service of the namespace in the kernel's order; with -VirtualService (or -Protocol/-Address/-Port,
+/// or -FirewallMark) it reads that one service (ipvsadm -L -t 10.0.0.3:80). A service that does not exist is a
+/// VirtualServiceNotFound error (ObjectNotFound).</para>
+/// <para>Each VirtualService object carries its settings, its traffic counters (Statistics: what ipvsadm
+/// --stats and --rate print) and its RealServers, so the default table reads like ipvsadm -Ln: one row per
+/// service (Prot LocalAddress:Port Scheduler Flags) with the totals of its real servers; pipe it to
+/// Get-LvsRealServer for the "-> address:port Forward Weight ActiveConn InActConn" rows, or use
+/// Format-List for every field.</para>
+/// <para>The objects pipe into Set-LvsVirtualService, Remove-LvsVirtualService, Add-LvsRealServer,
+/// Get-LvsRealServer and Clear-LvsStatistic, and whole into New-LvsVirtualService (to copy or restore a table).</para>
+/// </remarks>
+/// <example title="The ipvsadm -Ln view">
+/// <code>
+/// Get-LvsVirtualService
+/// Get-LvsVirtualService | Get-LvsRealServer
+/// </code>
+/// <para>The first line lists the services (Prot LocalAddress:Port Scheduler Flags, with real-server and
+/// connection totals); the second the "-> 10.0.0.7:80 Route 1 0 0" rows grouped under each service.</para>
+/// </example>
+/// <example title="One service, and its counters">
+/// <code>
+/// $s = Get-LvsVirtualService tcp/10.0.0.3:80
+/// $s.Statistics | Format-List Connections, InBytes, OutBytes, ConnectionsPerSecond
+/// </code>
+/// <para>Reads one service (ipvsadm -L -n --stats -t 10.0.0.3:80). Statistics holds the 64-bit counters and
+/// the rates the kernel estimates.</para>
+/// </example>
+/// <example title="Services of another network namespace, without their real servers">
+/// <code>
+/// Get-LvsVirtualService -NetworkNamespace lb1 -NoRealServer | Where-Object Scheduler -eq 'wlc'
+/// </code>
+/// <para>Lists the services of the namespace lb1 (ip netns exec lb1 ipvsadm -Ln) in one request, and keeps
+/// those scheduled by wlc.</para>
+/// </example>
+/// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
+/// <input type="LvsPS.Native.Ipvs.VirtualService">A service object: it is read again from the kernel.</input>
+/// <output type="LvsPS.Native.Ipvs.VirtualService">The virtual services, with Statistics and (unless -NoRealServer) RealServers.</output>
+/// <seealso cref="GetLvsRealServerCommand"/>
+/// <seealso cref="NewLvsVirtualServiceCommand"/>
+/// <seealso cref="SetLvsVirtualServiceCommand"/>
+/// <seealso cref="GetLvsInfoCommand"/>
 [Cmdlet(VerbsCommon.Get, "LvsVirtualService", DefaultParameterSetName = AllSet)]
 [OutputType(typeof(VirtualService))]
 public sealed class GetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBase
 {
     public const string AllSet = "All";
 
-    /// <summary>Skips reading the real servers (one request less per service).</summary>
+    /// <summary>Does not read the real servers: one request for the whole list instead of one more per service, for large tables. RealServers is then empty.</summary>
     [Parameter]
     public SwitchParameter NoRealServer { get; set; }
 
@@ -33,44 +74,88 @@ public sealed class GetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     }
 }
 
-/// <summary>
-/// <para type="synopsis">Changes settings of an existing virtual service (ipvsadm -E); only the parameters given change.</para>
-/// </summary>
+/// <summary>Changes the settings of an existing virtual service (ipvsadm -E); only the parameters given change.</summary>
+/// <remarks>
+/// <para>Set-LvsVirtualService replaces ipvsadm -E (--edit-service). Unlike ipvsadm, which resets every option
+/// that is not repeated on the command line, it reads the service first and changes only the parameters
+/// you give: Set-LvsVirtualService tcp/10.0.0.3:80 -Scheduler rr keeps the persistence, netmask and
+/// flags. The real servers are not touched.</para>
+/// <para>Switch parameters turn options off with :$false (-Persistent:$false, -OnePacket:$false); an
+/// empty -SchedulerFlag @() or -PersistenceEngine '' clears them. Moving away from sh or mh without
+/// -SchedulerFlag drops their flags, with a warning.</para>
+/// <para>Names are checked before the kernel is asked (UnknownScheduler, UnknownSchedulerFlag,
+/// InvalidPersistenceNetmask); a service that does not exist is VirtualServiceNotFound. -WhatIf still reads the
+/// service, to show the settings it would end up with.</para>
+/// </remarks>
+/// <example title="Change the scheduler, keep the rest">
+/// <code>
+/// Set-LvsVirtualService tcp/10.0.0.3:80 -Scheduler wlc -PassThru
+/// </code>
+/// <para>Like ipvsadm -E -t 10.0.0.3:80 -s wlc, but the persistence of the service is kept. -PassThru writes
+/// the service as the kernel has it afterwards.</para>
+/// </example>
+/// <example title="Persistence per /24 client network, on every UDP service">
+/// <code>
+/// Get-LvsVirtualService | Where-Object { $_.Key.Protocol -eq 'Udp' } |
+///     Set-LvsVirtualService -PersistenceTimeout 600 -PersistenceNetmask 255.255.255.0 -WhatIf
+/// </code>
+/// <para>Shows the change for each UDP service ("Update virtual service (scheduler wlc, persistent 600 s,
+/// netmask 255.255.255.0)"); run it again without -WhatIf to apply it.</para>
+/// </example>
+/// <example title="Turn persistence off">
+/// <code>
+/// Set-LvsVirtualService -FirewallMark 3 -Persistent:$false
+/// </code>
+/// <para>Makes fwmark/3 non-persistent again (its timeout is cleared).</para>
+/// </example>
+/// <parameter name="Scheduler" default="Unchanged"/>
+/// <parameter name="SchedulerFlag" default="Unchanged"/>
+/// <parameter name="Persistent" default="Unchanged"/>
+/// <parameter name="PersistenceTimeout" default="Unchanged"/>
+/// <parameter name="PersistenceNetmask" default="Unchanged"/>
+/// <parameter name="OnePacket" default="Unchanged"/>
+/// <parameter name="PersistenceEngine" default="Unchanged"/>
+/// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
+/// <input type="LvsPS.Native.Ipvs.VirtualService">A service from Get-LvsVirtualService (its namespace is used).</input>
+/// <output type="LvsPS.Native.Ipvs.VirtualService">With -PassThru, the service as the kernel reports it after the change. Nothing otherwise.</output>
+/// <seealso cref="GetLvsVirtualServiceCommand"/>
+/// <seealso cref="NewLvsVirtualServiceCommand"/>
+/// <seealso cref="SetLvsRealServerCommand"/>
 [Cmdlet(VerbsCommon.Set, "LvsVirtualService", DefaultParameterSetName = IdentitySet, SupportsShouldProcess = true)]
 [OutputType(typeof(VirtualService))]
 public sealed class SetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBase
 {
-    /// <summary>The new scheduler. Flags of sh/mh are dropped (with a warning) when moving to another scheduler without -SchedulerFlag.</summary>
+    /// <summary>The new scheduler (ipvsadm -s): rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos. The flags of sh and mh are dropped, with a warning, when moving to another scheduler without -SchedulerFlag. Unchanged when omitted.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(SchedulerCompleter))]
     [ValidateNotNullOrEmpty]
     public string Scheduler { get; set; } = null!;
 
-    /// <summary>The new scheduler flags (replace the old ones; @() clears them).</summary>
+    /// <summary>The new scheduler flags (ipvsadm -b): sh-fallback, sh-port, mh-fallback, mh-port, flag-1, flag-2, flag-3. They replace the old flags; @() clears them.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(SchedulerFlagCompleter))]
     [AllowEmptyCollection]
     public string[] SchedulerFlag { get; set; } = Array.Empty<string>();
 
-    /// <summary>-Persistent turns persistence on (300 s unless a timeout is kept or given); -Persistent:$false turns it off.</summary>
+    /// <summary>-Persistent turns persistence on (ipvsadm -p; 300 s unless the service has or is given a timeout); -Persistent:$false turns it off.</summary>
     [Parameter]
     public SwitchParameter Persistent { get; set; }
 
-    /// <summary>Persistence timeout in seconds; implies -Persistent.</summary>
+    /// <summary>The persistence timeout in seconds (ipvsadm -p TIMEOUT), 1 to 4294967; implies -Persistent.</summary>
     [Parameter]
     [ValidateRange(1u, ServiceOptions.MaxPersistenceTimeout)]
     public uint PersistenceTimeout { get; set; }
 
-    /// <summary>Persistence granularity: 255.255.255.0 or 24 (IPv4), 64 (IPv6).</summary>
+    /// <summary>The persistence granularity (ipvsadm -M): a mask (255.255.255.0) or prefix length (24) for IPv4, a prefix length (64) for IPv6; 32 or 128 means per client address again.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string PersistenceNetmask { get; set; } = null!;
 
-    /// <summary>-OnePacket turns one-packet scheduling on, -OnePacket:$false off.</summary>
+    /// <summary>-OnePacket turns one-packet scheduling on (ipvsadm -o), -OnePacket:$false turns it off.</summary>
     [Parameter]
     public SwitchParameter OnePacket { get; set; }
 
-    /// <summary>The persistence engine (sip); an empty string removes it.</summary>
+    /// <summary>The persistence engine (ipvsadm --pe): sip; an empty string removes it.</summary>
     [Parameter]
     [AllowEmptyString]
     public string PersistenceEngine { get; set; } = null!;
@@ -112,9 +197,39 @@ public sealed class SetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     }
 }
 
-/// <summary>
-/// <para type="synopsis">Removes virtual services and their real servers (ipvsadm -D).</para>
-/// </summary>
+/// <summary>Removes virtual services and their real servers (ipvsadm -D).</summary>
+/// <remarks>
+/// <para>Remove-LvsVirtualService replaces ipvsadm -D (--delete-service). The service's real servers go with it;
+/// established connections are dropped as their entries expire. Name the service by identity, by
+/// -Protocol/-Address/-Port or by -FirewallMark, or pipe services from Get-LvsVirtualService.</para>
+/// <para>A service that does not exist is a VirtualServiceNotFound error (ObjectNotFound); the other piped
+/// services are still removed. Use -WhatIf to see the list first, -Confirm to be asked for each.</para>
+/// </remarks>
+/// <example title="Remove one service">
+/// <code>
+/// Remove-LvsVirtualService -VirtualService tcp/10.0.0.3:80
+/// </code>
+/// <para>The same as ipvsadm -D -t 10.0.0.3:80.</para>
+/// </example>
+/// <example title="Remove every UDP service, after looking">
+/// <code>
+/// Get-LvsVirtualService | Where-Object { $_.Key.Protocol -eq 'Udp' } | Remove-LvsVirtualService -WhatIf
+/// </code>
+/// <para>Prints 'What if: Performing the operation "Remove virtual service and its real servers" on target
+/// "udp/10.0.0.3:53".' for each UDP service; drop -WhatIf to remove them.</para>
+/// </example>
+/// <example title="An IPv6 firewall-mark service">
+/// <code>
+/// Remove-LvsVirtualService -FirewallMark 3 -AddressFamily IPv6
+/// </code>
+/// <para>Removes fwmark/3/ipv6 (ipvsadm -D -f 3 -6).</para>
+/// </example>
+/// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
+/// <input type="LvsPS.Native.Ipvs.VirtualService">A service from Get-LvsVirtualService (its namespace is used).</input>
+/// <output type="None">This cmdlet writes no output.</output>
+/// <seealso cref="ClearLvsVirtualServiceCommand"/>
+/// <seealso cref="RemoveLvsRealServerCommand"/>
+/// <seealso cref="GetLvsVirtualServiceCommand"/>
 [Cmdlet(VerbsCommon.Remove, "LvsVirtualService", DefaultParameterSetName = IdentitySet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
 public sealed class RemoveLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBase
@@ -134,9 +249,39 @@ public sealed class RemoveLvsVirtualServiceCommand : VirtualServiceSelectorCmdle
     }
 }
 
-/// <summary>
-/// <para type="synopsis">Removes every virtual service and real server of the namespace (ipvsadm -C).</para>
-/// </summary>
+/// <summary>Removes every virtual service and real server of the namespace (ipvsadm -C).</summary>
+/// <remarks>
+/// <para>Clear-LvsVirtualService replaces ipvsadm -C (--clear): it flushes the whole IPVS table of the current
+/// network namespace, or of the one given with -NetworkNamespace. Timeouts, sync daemons and the connection
+/// table size are kept.</para>
+/// <para>Its ConfirmImpact is High, so PowerShell asks before flushing unless -Confirm:$false is given (or
+/// $ConfirmPreference is None). -WhatIf names the table that would be flushed.</para>
+/// </remarks>
+/// <example title="Flush the table of the current namespace">
+/// <code>
+/// Clear-LvsVirtualService
+/// </code>
+/// <para>Asks "Are you sure you want to perform this action?" and then flushes, like ipvsadm -C.</para>
+/// </example>
+/// <example title="Flush without asking, in a script">
+/// <code>
+/// Clear-LvsVirtualService -NetworkNamespace lb1 -Confirm:$false
+/// </code>
+/// <para>Flushes the table of the namespace lb1 (ip netns exec lb1 ipvsadm -C) without a prompt.</para>
+/// </example>
+/// <example title="Replace the whole table with a saved one">
+/// <code>
+/// $saved = Get-LvsVirtualService
+/// Clear-LvsVirtualService -Confirm:$false
+/// New-LvsVirtualService -InputObject $saved
+/// </code>
+/// <para>Keeps the services in a variable, flushes, and creates them again with their real servers in one
+/// netlink batch (ipvsadm -S, -C, -R).</para>
+/// </example>
+/// <input type="None">This cmdlet takes no pipeline input.</input>
+/// <output type="None">This cmdlet writes no output.</output>
+/// <seealso cref="RemoveLvsVirtualServiceCommand"/>
+/// <seealso cref="NewLvsVirtualServiceCommand"/>
 [Cmdlet(VerbsCommon.Clear, "LvsVirtualService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
 public sealed class ClearLvsVirtualServiceCommand : LvsCmdletBase

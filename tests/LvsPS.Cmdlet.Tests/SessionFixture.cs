@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using LvsPS.Testing;
+using Xunit;
+
+namespace LvsPS.Cmdlet.Tests;
+
+/// <summary>One hosted session per test class: a runspace costs ≈0.6 s the first time.</summary>
+public sealed class SessionFixture : IDisposable
+{
+    public PowerShellSession Session { get; } = new();
+
+    public void Dispose() => Session.Dispose();
+}
+
+/// <summary>Shared assertions on what a hosted script produced.</summary>
+public static class Expect
+{
+    /// <summary>The one error the script produced (terminating or not), with its id and category.</summary>
+    public static ErrorRecord SingleError(PowerShellSession.Result r, string id, ErrorCategory category)
+    {
+        ErrorRecord[] errors = r.AllErrors.ToArray();
+        Assert.True(errors.Length == 1, $"expected one error {id}, got {errors.Length}: " +
+            string.Join("; ", errors.Select(e => $"{e.FullyQualifiedErrorId} ({e.CategoryInfo.Category}): {e.Exception.Message}")));
+        ErrorRecord e = errors[0];
+        Assert.Equal(id, e.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(category, e.CategoryInfo.Category);
+        return e;
+    }
+
+    public static void WhatIf(PowerShellSession.Result r, string action, string target)
+    {
+        Assert.True(r.AllErrors.Count() == 0, "unexpected errors: " + string.Join("; ", r.AllErrors.Select(e => $"{e.FullyQualifiedErrorId}: {e.Exception.Message}")));
+        Assert.Contains($"What if: Performing the operation \"{action}\" on target \"{target}\".", r.HostText);
+    }
+
+    /// <summary>Wraps a command so a terminating error comes back as output (try/catch sees only those).</summary>
+    public static string CatchTerminating(string command) => $"try {{ {command}; 'not terminated' }} catch {{ $_ }}";
+}
