@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Net;
+using LvsPS.Lab.Tests.Infrastructure;
+using LvsPS.Native.Ipvs;
+using LvsPS.Native.Proc;
+using Xunit;
+
+namespace LvsPS.Lab.Tests;
+
+/// <summary>
+/// IpvsConnectionReader and IpvsGlobalStatistics against the real kernel: real NAT traffic
+/// (client ns → director ns with IPVS → real server ns running busybox httpd) creates the
+/// entries; ipvsadm -Lnc and -Ln --stats in the director's namespace are the witnesses.
+/// </summary>
+public sealed class ProcLabTests : IDisposable
+{
+    private const string Vip = "192.168.77.100", ClientIp = "192.168.77.2", RealIp = "10.77.0.11";
+    private readonly LabNamespace _director = new(), _client = new(), _real = new();
+    private readonly Process _httpd;
+    private readonly string _www = Directory.CreateTempSubdirectory("lvsps-www").FullName;
+
+    public ProcLabTests()
+    {
+        // Point-to-point veths created inside the namespaces: nothing is added to the root namespace.
+        _director.Exec("ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", _client.Name);
+        _director.Exec("ip", "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns", _real.Name);
+        _director.Exec("ip", "addr", "add", "192.168.77.1/24", "dev", "eth0");
+        _director.Exec("ip", "addr", "add", Vip + "/24", "dev", "eth0");
+        _director.Exec("ip", "addr", "add", "10.77.0.1/24", "dev", "eth1");
+        _director.Exec("ip", "link", "set", "eth0", "up");
+        _director.Exec("ip", "link", "set", "eth1", "up");
+        _director.Exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
+        _client.Exec("ip", "addr", "add", ClientIp + "/24", "dev", "eth0");
+        _client.Exec("ip", "link", "set", "eth0", "up");
+        _real.Exec("ip", "addr", "add", RealIp + "/24", "dev", "eth0");
+        _real.Exec("ip", "link", "set", "eth0", "up");
+        _real.Exec("ip", "route", "add", "default", "via", "10.77.0.1");
+        File.WriteAllText(Path.Combine(_www, "index.html"), "rs1\n");
+        _httpd = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", _real.Name, "busybox", "httpd", "-f", "-p", "80", "-h", _www]))!;
+        WaitForHttp();
+
+        _director.Ipvsadm("-A", "-t", Vip + ":80", "-s", "rr");
+        _director.Ipvsadm("-a", "-t", Vip + ":80", "-r", RealIp + ":80", "-m");
+        _director.Ipvsadm("-A", "-t", Vip + ":8080", "-s", "rr", "-p", "120");
+        _director.Ipvsadm("-a", "-t", Vip + ":8080", "-r", RealIp + ":80", "-m");
+    }
+
+    public void Dispose()
+    {
+        try { _httpd.Kill(); _httpd.WaitForExit(5000); } catch (InvalidOperationException) { }
+        _director.Dispose();
+        _client.Dispose();
+        _real.Dispose();
+        Directory.Delete(_www, recursive: true);
+    }
+
+    private void WaitForHttp()
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if (Shell.RunWithStatus(["ip", "netns", "exec", _real.Name, "curl", "-s", "-o", "/dev/null", "--max-time", "1", $"http://{RealIp}/"], out int rc) is var _ && rc == 0)
+                return;
+            Thread.Sleep(100);
+        }
+        throw new InvalidOperationException("busybox httpd did not answer in the real server namespace");
+    }
+
+    private void Get(string endpoint, int times)
+    {
+        for (int i = 0; i < times; i++)
+            Assert.Equal("rs1\n", _client.Exec("curl", "-s", "--max-time", "5", $"http://{endpoint}/"));
+    }
+
+    /// <summary>ipvsadm -Lnc rows as (pro, state, source, virtual, destination).</summary>
+    private HashSet<(string, string, string, string, string)> IpvsadmConnections()
+        => _director.Ipvsadm("-Lnc").Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(f => (f[0], f[2], f[3], f[4], f[5]))
+            .ToHashSet();
+
+    private static (string, string, string, string, string) Row(IpvsConnection c)
+        => (c.Protocol, c.State, c.ClientEndpoint, c.VirtualEndpoint, c.RealServerEndpoint);
+
+    [Fact]
+    public void ConnectionsMatchIpvsadmRowForRow()
+    {
+        Get(Vip + ":80", 3);
+        Get(Vip + ":8080", 2);
+        Thread.Sleep(1000); // let the closes settle into TIME_WAIT
+
+        List<IpvsConnection> ours = IpvsConnectionReader.Read(_director.Name).ToList();
+        var witness = IpvsadmConnections();
+        Assert.Equal(witness.OrderBy(r => r), ours.Select(Row).OrderBy(r => r));
+
+        Assert.Equal(5, ours.Count(c => !c.IsTemplate));
+        Assert.All(ours, c => Assert.Equal(IPAddress.Parse(ClientIp), c.ClientAddress));
+        Assert.All(ours, c => Assert.Equal(IPAddress.Parse(RealIp), c.RealServerAddress));
+        Assert.All(ours, c => Assert.Equal(_director.Name, c.NetworkNamespace));
+        Assert.All(ours.Where(c => !c.IsTemplate), c => Assert.InRange(c.Expires, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(120)));
+
+        // The persistent service left one template: client port 0, its virtual port, a template state.
+        IpvsConnection template = Assert.Single(ours, c => c.IsTemplate);
+        Assert.Equal(("TCP", (ushort)0, (ushort)8080), (template.Protocol, template.ClientPort, template.VirtualPort));
+        Assert.Contains(template.State, new[] { "NONE", "ASSURED" });
+        Assert.InRange(template.Expires, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120));
+    }
+
+    [Fact]
+    public void FiltersAndOriginOnTheRealTable()
+    {
+        Get(Vip + ":80", 2);
+        Get(Vip + ":8080", 3);
+        Thread.Sleep(1000);
+
+        var persistent = VirtualServiceKey.Parse($"tcp/{Vip}:8080");
+        var ofService = IpvsConnectionReader.Read(_director.Name, new ConnectionFilter { VirtualService = persistent }).ToList();
+        Assert.Equal(IpvsadmConnections().Count(r => r.Item4 == $"{Vip}:8080"), ofService.Count);
+        Assert.Equal(4, ofService.Count); // 3 connections + the template
+        Assert.Single(ofService, c => c.IsTemplate);
+
+        using (IpvsConnectionParser templates = IpvsConnectionReader.Open(_director.Name, new ConnectionFilter { Templates = TemplateFilter.Only }))
+            Assert.Equal(1, templates.CountMatching());
+        Assert.Equal(5, IpvsConnectionReader.Read(_director.Name, new ConnectionFilter { Templates = TemplateFilter.Exclude, ClientNetwork = ConnectionFilter.ParseClientNetwork("192.168.77.0/24") }).Count());
+        Assert.Empty(IpvsConnectionReader.Read(_director.Name, new ConnectionFilter { ClientNetwork = ConnectionFilter.ParseClientNetwork("192.168.78.0/24") }));
+
+        // ip_vs_conn_sync: the same entries, all scheduled here.
+        var withOrigin = IpvsConnectionReader.Read(_director.Name, includeOrigin: true).ToList();
+        Assert.Equal(6, withOrigin.Count);
+        Assert.All(withOrigin, c => Assert.Equal(ConnectionOrigin.Local, c.Origin));
+    }
+
+    [Fact]
+    public void TheTableIsTheNamespacesNotTheProcesss()
+    {
+        Get(Vip + ":80", 1);
+        // The root namespace (where the test process lives) never saw this traffic: reading there
+        // must not return it, and reading the director's from another thread must.
+        Assert.DoesNotContain(IpvsConnectionReader.Read().ToList(), c => c.ClientAddress.Equals(IPAddress.Parse(ClientIp)));
+        IpvsConnectionParser parser = IpvsConnectionReader.Open(_director.Name);
+        int fromOtherThread = Task.Run(() => { using (parser) return (int)parser.CountMatching(); }).Result;
+        Assert.Equal(1, fromOtherThread);
+    }
+
+    [Fact]
+    public void GlobalStatisticsAddUpToIpvsadmsServices()
+    {
+        Get(Vip + ":80", 3);
+        Get(Vip + ":8080", 1);
+
+        IpvsStatistics stats = IpvsGlobalStatistics.Read(_director.Name);
+        // ipvsadm -Ln --stats: "TCP  192.168.77.100:80   3   18   18   1194   1593" per service.
+        var services = _director.Ipvsadm("-Ln", "--stats").Split('\n')
+            .Where(l => l.StartsWith("TCP "))
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2..7].Select(ulong.Parse).ToArray())
+            .ToList();
+        Assert.Equal(2, services.Count);
+        Assert.Equal(4UL, stats.Connections);
+        Assert.Equal(services.Sum(s => (long)s[0]), (long)stats.Connections);
+        Assert.Equal(services.Sum(s => (long)s[1]), (long)stats.InPackets);
+        Assert.Equal(services.Sum(s => (long)s[2]), (long)stats.OutPackets);
+        Assert.Equal(services.Sum(s => (long)s[3]), (long)stats.InBytes);
+        Assert.Equal(services.Sum(s => (long)s[4]), (long)stats.OutBytes);
+        Assert.True(stats.InPackets > 0 && stats.OutBytes > 0);
+    }
+
+    [Fact]
+    public void UnknownNamespaceIsNamed()
+    {
+        var e = Assert.Throws<LvsPS.Native.Netlink.NetworkNamespaceNotFoundException>(() => IpvsGlobalStatistics.Read("lvsps-no-such-ns"));
+        Assert.Equal("lvsps-no-such-ns", e.Name);
+    }
+}
