@@ -7,6 +7,7 @@ public enum IpvsOperation
 {
     GetServices, GetRealServers, AddService, UpdateService, RemoveService,
     AddRealServer, UpdateRealServer, RemoveRealServer, GetInfo, GetTimeouts, SetTimeouts, Zero, Flush,
+    GetSyncDaemons, StartSyncDaemon, StopSyncDaemon,
 }
 
 /// <summary>The kernel refused an IPVS request; <see cref="Errno"/> is positive.</summary>
@@ -46,6 +47,16 @@ public sealed class IpvsException : Exception
                 $"The kernel rejected the weight or thresholds of {target} (ERANGE): the weight must not be negative and the lower threshold must not exceed the upper one.",
             (IpvsOperation.AddRealServer or IpvsOperation.UpdateRealServer, Netlink.Errno.EINVAL) =>
                 $"The kernel rejected the real server {target} (EINVAL): check the address family (only tunnel real servers may differ from the service), the tunnel settings (GUE needs a port), that no sync daemon runs when mixing families, and that 'lo' is up in the namespace.",
+            (IpvsOperation.StartSyncDaemon, Netlink.Errno.EEXIST) =>
+                $"Cannot start the {target}: a sync daemon in that role already runs in this network namespace; stop it first (Stop-LvsSyncDaemon), or list them with Get-LvsSyncDaemon.",
+            (IpvsOperation.StartSyncDaemon, Netlink.Errno.ENODEV) =>
+                $"Cannot start the {target}: its network interface does not exist in this network namespace; pick an existing interface (ip link) or create it first.",
+            (IpvsOperation.StartSyncDaemon, Netlink.Errno.EINVAL) =>
+                $"Cannot start the {target}: the sync daemon cannot run while real servers of another address family than their service exist (tunnel destinations); remove them first.",
+            (IpvsOperation.StartSyncDaemon, Netlink.Errno.EAFNOSUPPORT) =>
+                $"Cannot start the {target}: the kernel was built without IPv6 IPVS support (CONFIG_IP_VS_IPV6); use an IPv4 multicast group.",
+            (IpvsOperation.StopSyncDaemon, Netlink.Errno.ESRCH) =>
+                $"No {target} sync daemon runs in this network namespace; list them with Get-LvsSyncDaemon.",
             (_, Netlink.Errno.EINVAL) => $"The kernel rejected {Describe(op)} {target} as invalid (EINVAL).",
             _ => $"{char.ToUpperInvariant(Describe(op)[0])}{Describe(op)[1..]} {target} failed: {Netlink.Errno.Describe(errno)}.",
         };
@@ -67,6 +78,9 @@ public sealed class IpvsException : Exception
         IpvsOperation.SetTimeouts => "setting the IPVS timeouts",
         IpvsOperation.Zero => "zeroing the counters of",
         IpvsOperation.Flush => "flushing the IPVS table",
+        IpvsOperation.GetSyncDaemons => "reading the sync daemons",
+        IpvsOperation.StartSyncDaemon => "starting the sync daemon",
+        IpvsOperation.StopSyncDaemon => "stopping the sync daemon",
         _ => op.ToString(),
     };
 }

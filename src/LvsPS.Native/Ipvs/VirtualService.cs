@@ -5,7 +5,7 @@ public sealed record VirtualService
 {
     public const string DefaultScheduler = "wlc";
     /// <summary>ipvsadm's default persistence timeout when -p is given without a value.</summary>
-    public const uint DefaultPersistenceTimeout = 300;
+    public const uint DefaultPersistenceTimeout = 360; // ipvsadm.c IPVS_SVC_PERSISTENT_TIMEOUT (6*60), checked in the lab
 
     public required VirtualServiceKey Key { get; init; }
     public string Scheduler { get; init; } = DefaultScheduler;

@@ -1,0 +1,28 @@
+namespace LvsPS.Native.Configuration;
+
+/// <summary>
+/// A configuration file that cannot be read: the message starts with <c>file:line:</c> (the
+/// compiler convention editors jump to) and says what was expected.
+/// </summary>
+public sealed class ConfigurationFormatException : FormatException
+{
+    public ConfigurationFormatException(string? fileName, long lineNumber, string reason, Exception? inner = null)
+        : base($"{Location(fileName, lineNumber)}: {reason}", inner)
+    {
+        FileName = fileName;
+        LineNumber = lineNumber;
+        Reason = reason;
+    }
+
+    /// <summary>The file as the caller named it (null for text without a file: "&lt;input&gt;" in the message).</summary>
+    public string? FileName { get; }
+    /// <summary>1-based line number; 0 when the problem concerns the whole input.</summary>
+    public long LineNumber { get; }
+    /// <summary>The message without the location.</summary>
+    public string Reason { get; }
+    /// <summary>The validation rule that failed (IpvsValidation / SyncDaemonValidation ids), when one did.</summary>
+    public string? ErrorId => (InnerException as Ipvs.IpvsValidationException)?.ErrorId;
+
+    private static string Location(string? fileName, long line)
+        => line > 0 ? $"{fileName ?? "<input>"}:{line}" : fileName ?? "<input>";
+}
