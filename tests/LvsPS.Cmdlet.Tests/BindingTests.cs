@@ -38,7 +38,7 @@ public sealed class BindingTests(SessionFixture fixture) : IClassFixture<Session
         Expect.WhatIf(_ps.Invoke("New-LvsVirtualService -Address 10.0.0.3 -Port 0 -PersistenceTimeout 600 -PersistenceNetmask 255.255.255.0 -WhatIf"),
             "Create virtual service (scheduler wlc, persistent 600 s, netmask 255.255.255.0)", "tcp/10.0.0.3:0");
         Expect.WhatIf(_ps.Invoke("New-LvsVirtualService -FirewallMark 3 -AddressFamily IPv6 -Persistent -PersistenceNetmask 64 -PersistenceEngine sip -WhatIf"),
-            "Create virtual service (scheduler wlc, persistent 300 s, netmask 64, engine sip)", "fwmark/3/ipv6");
+            "Create virtual service (scheduler wlc, persistent 360 s, netmask 64, engine sip)", "fwmark/3/ipv6");
         Expect.WhatIf(_ps.Invoke("Remove-LvsVirtualService -FirewallMark 7 -WhatIf"), "Remove virtual service and its real servers", "fwmark/7");
     }
 

@@ -59,7 +59,7 @@ public sealed class CmdletWriteTests : CmdletLabBase
             "-A -f 9 -6 -s lc",
             "-A -t 10.0.0.3:80 -s sh -b sh-fallback,sh-port",
             "-A -t [2001:db8::3]:443 -s wlc -p 600 -M 64",
-            "-A -u 10.0.0.3:5060 -s rr -p 300 --pe sip",
+            "-A -u 10.0.0.3:5060 -s rr -p 360 --pe sip",
             "-A -u 10.0.0.3:53 -s rr -o",
         }, Ns.SavedRules());
     }

@@ -9,7 +9,7 @@ namespace LvsPS.Commands;
 /// (-VirtualService tcp/10.0.0.3:80, udp/[2001:db8::1]:53, fwmark/3, fwmark/3/ipv6), by -Protocol, -Address
 /// and -Port (ipvsadm -t, -u, --sctp-service), or by -FirewallMark and -AddressFamily (ipvsadm -f, -6).</para>
 /// <para>The service options are ipvsadm's: -Scheduler (-s, wlc when omitted), -SchedulerFlag (-b),
-/// -Persistent and -PersistenceTimeout (-p [timeout], 300 s by default), -PersistenceNetmask (-M),
+/// -Persistent and -PersistenceTimeout (-p [timeout], 360 s by default, as ipvsadm), -PersistenceNetmask (-M),
 /// -OnePacket (-o) and -PersistenceEngine (--pe). The forwarding method (NAT, DR, TUN) is not a service
 /// setting: it is chosen per real server with Add-LvsRealServer -Forwarding.</para>
 /// <para>Input is checked before anything is sent: an unknown scheduler, a flag of another scheduler
@@ -83,7 +83,7 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     [ArgumentCompleter(typeof(SchedulerFlagCompleter))]
     public string[] SchedulerFlag { get; set; } = Array.Empty<string>();
 
-    /// <summary>Makes the service persistent (ipvsadm -p), for 300 seconds unless -PersistenceTimeout says otherwise.</summary>
+    /// <summary>Makes the service persistent (ipvsadm -p), for 360 seconds (ipvsadm's default) unless -PersistenceTimeout says otherwise.</summary>
     [Parameter(ParameterSetName = IdentitySet)]
     [Parameter(ParameterSetName = AddressSet)]
     [Parameter(ParameterSetName = FirewallMarkSet)]

@@ -137,7 +137,7 @@ public sealed class SetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     [AllowEmptyCollection]
     public string[] SchedulerFlag { get; set; } = Array.Empty<string>();
 
-    /// <summary>-Persistent turns persistence on (ipvsadm -p; 300 s unless the service has or is given a timeout); -Persistent:$false turns it off.</summary>
+    /// <summary>-Persistent turns persistence on (ipvsadm -p; 360 s unless the service has or is given a timeout); -Persistent:$false turns it off.</summary>
     [Parameter]
     public SwitchParameter Persistent { get; set; }
 
