@@ -147,12 +147,22 @@ public sealed class ProcLabTests : IDisposable
         Get(Vip + ":80", 3);
         Get(Vip + ":8080", 1);
 
-        IpvsStatistics stats = IpvsGlobalStatistics.Read(_director.Name);
-        // ipvsadm -Ln --stats: "TCP  192.168.77.100:80   3   18   18   1194   1593" per service.
-        var services = _director.Ipvsadm("-Ln", "--stats").Split('\n')
-            .Where(l => l.StartsWith("TCP "))
-            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2..7].Select(ulong.Parse).ToArray())
-            .ToList();
+        // The kernel folds its per-CPU counters into both the global and the per-service totals on
+        // a 2-second estimator tick, not at once: poll until both sides have seen all 4 connections.
+        IpvsStatistics stats;
+        List<ulong[]> services;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            Thread.Sleep(500);
+            stats = IpvsGlobalStatistics.Read(_director.Name);
+            // ipvsadm -Ln --stats: "TCP  192.168.77.100:80   3   18   18   1194   1593" per service.
+            services = _director.Ipvsadm("-Ln", "--stats").Split('\n')
+                .Where(l => l.StartsWith("TCP "))
+                .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2..7].Select(ulong.Parse).ToArray())
+                .ToList();
+        }
+        while ((stats.Connections != 4 || services.Sum(s => (long)s[0]) != 4 || services.Sum(s => (long)s[4]) != (long)stats.OutBytes) && DateTime.UtcNow < deadline);
         Assert.Equal(2, services.Count);
         Assert.Equal(4UL, stats.Connections);
         Assert.Equal(services.Sum(s => (long)s[0]), (long)stats.Connections);
