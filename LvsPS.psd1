@@ -23,6 +23,15 @@
         'Get-LvsTimeout'
         'Set-LvsTimeout'
         'Get-LvsInfo'
+        'Get-LvsArpSuppression'
+        'Set-LvsArpSuppression'
+        'Add-LvsVip'
+        'Get-LvsVip'
+        'Remove-LvsVip'
+        'Initialize-LvsRealServerHost'
+        'Reset-LvsRealServerHost'
+        'Enable-LvsDirectorForwarding'
+        'Test-LvsConfiguration'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

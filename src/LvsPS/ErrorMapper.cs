@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LvsPS.Native.HostSettings;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Netlink;
 
@@ -31,18 +32,23 @@ public static class ErrorMapper
     public const string ForwardingIsPerRealServer = nameof(ForwardingIsPerRealServer);
     public const string UnknownSchedulerFlag = nameof(UnknownSchedulerFlag);
     public const string PersistenceConflict = nameof(PersistenceConflict);
+    // Host settings (ARP suppression, VIPs, forwarding switches).
+    public const string InterfaceNotFound = nameof(InterfaceNotFound);
+    public const string SysctlNotFound = nameof(SysctlNotFound);
+    public const string HostSettingFailed = nameof(HostSettingFailed);
 
     private const string RootHint = "IPVS needs root or CAP_NET_ADMIN in the network namespace: run pwsh as root (sudo pwsh).";
 
     /// <summary>True for the exceptions this map knows; anything else is a bug and should surface as such.</summary>
     public static bool IsMapped(Exception e) => e is IpvsException or IpvsValidationException or IpvsNotAvailableException
-        or NetworkNamespaceNotFoundException or NetlinkException or FormatException;
+        or NetworkNamespaceNotFoundException or NetlinkException or FormatException or HostSettingException;
 
     /// <summary>The ErrorRecord for <paramref name="e"/>, and whether it stops the whole command (a global blocker).</summary>
     public static (ErrorRecord Record, bool Terminating) Map(Exception e, object? target) => e switch
     {
         IpvsValidationException v => (new ErrorRecord(v, v.ErrorId, ErrorCategory.InvalidArgument, target), false),
         IpvsException i => MapIpvs(i, target ?? i.Target),
+        HostSettingException h => MapHostSetting(h, target),
         IpvsNotAvailableException => (new ErrorRecord(e, IpvsNotAvailable, ErrorCategory.ResourceUnavailable, target)
         {
             ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = "Load the IPVS module: modprobe ip_vs" },
@@ -76,6 +82,22 @@ public static class ErrorMapper
         if (terminating)
             record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = RootHint };
         return (record, terminating);
+    }
+
+    private static (ErrorRecord, bool) MapHostSetting(HostSettingException e, object? target)
+    {
+        if (e.IsPermissionDenied)
+            return (new ErrorRecord(e, PermissionDenied, ErrorCategory.PermissionDenied, target ?? e.Setting)
+            {
+                ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = "Run pwsh as root (sudo pwsh)." },
+            }, true);
+        (string id, ErrorCategory category) = e switch
+        {
+            InterfaceNotFoundException => (InterfaceNotFound, ErrorCategory.ObjectNotFound),
+            SysctlNotFoundException => (SysctlNotFound, ErrorCategory.ObjectNotFound),
+            _ => (HostSettingFailed, ErrorCategory.InvalidOperation),
+        };
+        return (new ErrorRecord(e, id, category, target ?? e.Setting), false);
     }
 
     public static ErrorRecord ServiceNotFound(VirtualServiceKey key, object? target)
