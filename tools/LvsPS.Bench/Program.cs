@@ -45,6 +45,10 @@ double coreOnly = Median(trials, () =>
 });
 Report("apply 1 call (New-LvsVirtualService -InputObject)", bulk, "ipvsadm -R", restore, goal: 10);
 Console.WriteLine($"  core IpvsClient.Apply alone: {coreOnly:F3} s ({objects / coreOnly:F0} objects/s)");
+// Where the cmdlet's own time goes: binding the table, and everything but the kernel (-WhatIf stops before it).
+double bindOnly = Median(trials, () => Time(() => session.Run("param($t) $null = $t.Count", table.ToArray())));
+double whatIf = Median(trials, () => Time(() => session.Run("New-LvsVirtualService -InputObject $args[0] -NetworkNamespace $args[1] -WhatIf", table.ToArray(), ns.Fresh())));
+Console.WriteLine($"  cmdlet overhead: binding {bindOnly:F3} s, validation and ShouldProcess (-WhatIf) {whatIf:F3} s");
 
 // 2. Per-object pipelines against a loop of ipvsadm processes (a smaller table: each process costs ~65 ms here).
 int smallServices = Math.Min(services, 20);
