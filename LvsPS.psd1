@@ -32,6 +32,11 @@
         'Reset-LvsRealServerHost'
         'Enable-LvsDirectorForwarding'
         'Test-LvsConfiguration'
+        'Start-LvsVrrpInstance'
+        'Get-LvsVrrpInstance'
+        'Set-LvsVrrpInstance'
+        'Stop-LvsVrrpInstance'
+        'Wait-LvsVrrpInstance'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -8,4 +8,13 @@ command -v dotnet >/dev/null || { echo "install-deps: the .NET SDK (dotnet) is r
 if ! command -v python3 >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3
 fi
+# The host test tier (tests/LvsPS.Host.Tests): keepalived as the VRRP peer, tcpdump for
+# captures and the fail-over benchmark, iproute2 for namespaces, veth and bridges.
+missing=()
+for c in keepalived:keepalived tcpdump:tcpdump ip:iproute2 bridge:iproute2; do
+  command -v "${c%%:*}" >/dev/null || missing+=("${c#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
 "$ROOT/lab/setup.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds LvsPS and runs every test tier: unit (core codec and fakes), cmdlets (hosted
-# PowerShell engine), and real kernel (lab VM with IPVS). Ends with 'N passed, N failed,
+# PowerShell engine), host (namespaces on this kernel: VRRP against keepalived), and real kernel (lab VM with IPVS). Ends with 'N passed, N failed,
 # N skipped' summed over the tiers; exits non-zero on any failure.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +22,11 @@ for proj in LvsPS.Tests LvsPS.Cmdlet.Tests; do
     --logger "trx;LogFileName=$proj.trx" --results-directory "$RESULTS" -v q
   tiers+=("$proj=$RESULTS/$proj.trx")
 done
+
+step "host tier: LvsPS.Host.Tests (namespaces on this kernel, keepalived as the VRRP peer; root)"
+dotnet test tests/LvsPS.Host.Tests/LvsPS.Host.Tests.csproj --no-build -c Release --nologo \
+  --logger "trx;LogFileName=LvsPS.Host.Tests.trx" --results-directory "$RESULTS" -v q
+tiers+=("LvsPS.Host.Tests=$RESULTS/LvsPS.Host.Tests.trx")
 
 step "real-kernel tier: lab VM"
 lab/run-vm.sh -o "$RESULTS/lab" -t "${LAB_TEST_TIMEOUT:-1500}" lab/run-lab-tests.sh

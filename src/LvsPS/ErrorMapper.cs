@@ -2,6 +2,7 @@ using System.Management.Automation;
 using LvsPS.Native.HostSettings;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Netlink;
+using LvsPS.Native.Vrrp;
 
 namespace LvsPS;
 
@@ -32,6 +33,12 @@ public static class ErrorMapper
     public const string ForwardingIsPerRealServer = nameof(ForwardingIsPerRealServer);
     public const string UnknownSchedulerFlag = nameof(UnknownSchedulerFlag);
     public const string PersistenceConflict = nameof(PersistenceConflict);
+    // VRRP: the validation ids are the core's own (VrrpValidationException.*).
+    public const string VrrpInstanceExists = nameof(VrrpInstanceExists);
+    public const string VrrpInstanceNotFound = nameof(VrrpInstanceNotFound);
+    public const string VrrpWaitTimeout = nameof(VrrpWaitTimeout);
+    public const string VrrpSocketError = nameof(VrrpSocketError);
+    public const string InvalidTrack = nameof(InvalidTrack);
     // Host settings (ARP suppression, VIPs, forwarding switches).
     public const string InterfaceNotFound = nameof(InterfaceNotFound);
     public const string SysctlNotFound = nameof(SysctlNotFound);
@@ -41,7 +48,8 @@ public static class ErrorMapper
 
     /// <summary>True for the exceptions this map knows; anything else is a bug and should surface as such.</summary>
     public static bool IsMapped(Exception e) => e is IpvsException or IpvsValidationException or IpvsNotAvailableException
-        or NetworkNamespaceNotFoundException or NetlinkException or FormatException or HostSettingException;
+        or NetworkNamespaceNotFoundException or NetlinkException or FormatException or HostSettingException
+        or VrrpValidationException or VrrpSocketException;
 
     /// <summary>The ErrorRecord for <paramref name="e"/>, and whether it stops the whole command (a global blocker).</summary>
     public static (ErrorRecord Record, bool Terminating) Map(Exception e, object? target) => e switch
@@ -60,6 +68,13 @@ public static class ErrorMapper
         }, true),
         NetlinkException n => (new ErrorRecord(n, NetlinkError, ErrorCategory.NotSpecified, target), false),
         FormatException => (new ErrorRecord(e, InvalidVirtualService, ErrorCategory.InvalidArgument, target), false),
+        VrrpValidationException v => (new ErrorRecord(v, v.ErrorId,
+            v.ErrorId is VrrpValidationException.InterfaceNotFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, target), false),
+        VrrpSocketException s when s.Errno is Errno.EPERM or Errno.EACCES => (new ErrorRecord(s, PermissionDenied, ErrorCategory.PermissionDenied, target)
+        {
+            ErrorDetails = new ErrorDetails(s.Message) { RecommendedAction = "VRRP needs raw sockets (CAP_NET_RAW) and address changes (CAP_NET_ADMIN): run pwsh as root (sudo pwsh)." },
+        }, true),
+        VrrpSocketException s => (new ErrorRecord(s, VrrpSocketError, ErrorCategory.NotSpecified, target), false),
         _ => (new ErrorRecord(e, e.GetType().Name, ErrorCategory.NotSpecified, target), false),
     };
 

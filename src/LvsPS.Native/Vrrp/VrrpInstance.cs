@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace LvsPS.Native.Vrrp;
+
+/// <summary>
+/// A running VRRP instance: the pure <see cref="VrrpStateMachine"/> driven by one background
+/// protocol thread that owns the raw socket, the packet socket for announcements and a route
+/// netlink socket for the VIPs, all opened in the instance's network namespace. Other threads
+/// talk to it through a command queue woken by an eventfd.
+/// </summary>
+public sealed partial class VrrpInstance : IDisposable
+{
+    private const int HistoryLength = 64;
+    private static readonly TimeSpan LinkPollInterval = TimeSpan.FromMilliseconds(200);
+
+    private readonly VrrpInstanceOptions _options;
+    private readonly VrrpSocket _socket;
+    private readonly VrrpAnnouncer _announcer;
+    private readonly VipBinder _binder;
+    private readonly VrrpLink _link;
+    private readonly int _eventFd;
+    private readonly VrrpReceiveFilter _filter;
+    private readonly VrrpStateMachine _machine;
+    private readonly IPAddress[] _destinations;
+    private readonly byte[] _password;
+    private readonly long _epoch = Stopwatch.GetTimestamp();
+    private readonly ConcurrentQueue<Action> _commands = new();
+    private readonly object _sync = new();
+    private readonly List<VrrpStateChange> _history = new();
+    private readonly BlockingCollection<VrrpStateChange> _notifications = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ManualResetEventSlim _exited = new();
+    private readonly Thread _thread;
+    private readonly List<TimeSpan> _announceAt = new();
+    private readonly Dictionary<string, bool> _trackUp = new(StringComparer.Ordinal);
+    private TimeSpan _nextLinkPoll;
+    private bool _stopRequested;
+
+    private VrrpInstance(VrrpInstanceOptions options, VrrpSocket socket, VrrpAnnouncer announcer, VipBinder binder, VrrpLink link, IPAddress localAddress, int eventFd)
+    {
+        _options = options;
+        _socket = socket;
+        _announcer = announcer;
+        _binder = binder;
+        _link = link;
+        _eventFd = eventFd;
+        LocalAddress = localAddress;
+        _filter = new VrrpReceiveFilter(options) { LocalAddress = localAddress };
+        _password = VrrpInstanceOptions.PasswordBytes(options.AuthenticationPassword);
+        _destinations = options.IsUnicast ? options.UnicastPeers.ToArray() : new[] { VrrpInstanceOptions.MulticastGroup(options.AddressFamily) };
+        _machine = new VrrpStateMachine(options.Version, (byte)options.Priority, options.AdvertisementInterval, localAddress,
+            options.Preempt, options.PreemptDelay, options.InitialState);
+        ConfiguredPriority = options.Priority;
+        _thread = new Thread(Run) { IsBackground = true, Name = $"vrrp:{options.Name}" };
+    }
+
+    public string Name => _options.Name;
+    public VrrpInstanceOptions Options => _options;
+    public string Interface => _options.Interface;
+    public int VirtualRouterId => _options.VirtualRouterId;
+    public int Version => _options.Version;
+    public string? NetworkNamespace => _options.NetworkNamespace;
+    public IReadOnlyList<VrrpVirtualAddress> VirtualAddresses => _options.VirtualAddresses;
+    public TimeSpan AdvertisementInterval => _options.AdvertisementInterval;
+    public VrrpCounters Counters { get; } = new();
+    /// <summary>The address this instance advertises from (the interface's primary, its link-local, or -UnicastSource).</summary>
+    public IPAddress LocalAddress { get; }
+    public int InterfaceIndex => _link.Index;
+    public DateTimeOffset StartTime { get; } = DateTimeOffset.Now;
+    public VrrpState State { get; private set; } = VrrpState.Init;
+    public byte Priority { get; private set; }
+    public int ConfiguredPriority { get; private set; }
+    public bool Preempt { get; private set; }
+    public TimeSpan PreemptDelay { get; private set; }
+    public IPAddress? MasterAddress { get; private set; }
+    public TimeSpan MasterAdvertisementInterval { get; private set; }
+    public bool IsRunning => !_exited.IsSet;
+    /// <summary>The last failure of a send, an address change or a tracked check; null when none.</summary>
+    public string? LastError { get; private set; }
+    public DateTimeOffset? LastTransitionTime { get; private set; }
+    /// <summary>The virtual addresses found on the interface at start (left by a crashed run) and removed.</summary>
+    public IReadOnlyList<VrrpVirtualAddress> StaleAddressesRemoved => _staleRemoved;
+    private readonly List<VrrpVirtualAddress> _staleRemoved = new();
+
+    /// <summary>The last state changes, oldest first.</summary>
+    public IReadOnlyList<VrrpStateChange> History
+    {
+        get { lock (_sync) return _history.ToArray(); }
+    }
+
+    /// <summary>Raised on a background thread (never the protocol thread), in order, for every state change.</summary>
+    public event Action<VrrpInstance, VrrpStateChange>? StateChanged;
+
+    /// <summary>
+    /// Validates the options, opens the sockets in the namespace (interface missing, not root and
+    /// the like fail here), removes VIPs a crashed run left behind, and starts the protocol thread.
+    /// </summary>
+    public static VrrpInstance Start(VrrpInstanceOptions options, Action<VrrpInstance, VrrpStateChange>? onStateChange = null)
+    {
+        options.Validate();
+        VrrpInstance instance = VrrpNative.InNamespace(options.NetworkNamespace, () => Open(options));
+        if (onStateChange != null)
+            instance.StateChanged += onStateChange;
+        instance.Launch();
+        return instance;
+    }
+
+    private static VrrpInstance Open(VrrpInstanceOptions options)
+    {
+        VipBinder binder = VipBinder.Open(null);
+        VrrpSocket? socket = null;
+        VrrpAnnouncer? announcer = null;
+        try
+        {
+            VrrpLink link = binder.FindLink(options.Interface)
+                ?? throw new VrrpValidationException(VrrpValidationException.InterfaceNotFound,
+                    $"The interface '{options.Interface}' does not exist{(options.NetworkNamespace is null ? "" : $" in network namespace '{options.NetworkNamespace}'")}; list them with 'ip link'.");
+            IPAddress local = options.UnicastSource ?? PrimaryAddress(binder, link, options);
+            socket = VrrpSocket.Open(options.AddressFamily, link.Name, link.Index, !options.IsUnicast, options.IsUnicast ? options.UnicastSource : null);
+            announcer = VrrpAnnouncer.Open(link.Index, link.HardwareAddress);
+            int efd = eventfd(0, VrrpNative.EFD_CLOEXEC | VrrpNative.EFD_NONBLOCK);
+            VrrpNative.Check(efd, "eventfd");
+            return new VrrpInstance(options, socket, announcer, binder, link, local, efd);
+        }
+        catch
+        {
+            socket?.Dispose();
+            announcer?.Dispose();
+            binder.Dispose();
+            throw;
+        }
+    }
+
+    private static IPAddress PrimaryAddress(VipBinder binder, VrrpLink link, VrrpInstanceOptions options)
+    {
+        var vips = options.VirtualAddresses.Select(v => v.Address).ToHashSet();
+        IReadOnlyList<VrrpInterfaceAddress> addresses = binder.GetAddresses(link.Index, options.AddressFamily);
+        VrrpInterfaceAddress? primary = options.AddressFamily == AddressFamily.InterNetworkV6
+            ? addresses.FirstOrDefault(a => a.Address.IsIPv6LinkLocal && !vips.Contains(a.Address))
+            : addresses.FirstOrDefault(a => !a.IsSecondary && !vips.Contains(a.Address)) ?? addresses.FirstOrDefault(a => !vips.Contains(a.Address));
+        return primary?.Address ?? throw new VrrpValidationException(VrrpValidationException.NoInterfaceAddress,
+            options.AddressFamily == AddressFamily.InterNetworkV6
+                ? $"The interface '{link.Name}' has no IPv6 link-local address to advertise from (is it up? is IPv6 disabled?)."
+                : $"The interface '{link.Name}' has no IPv4 address of its own to advertise from: add one (ip addr add 10.0.0.1/24 dev {link.Name}) or give -UnicastSource.");
+    }
+
+    private void Launch()
+    {
+        Priority = (byte)_options.Priority;
+        Preempt = _options.Preempt;
+        PreemptDelay = _options.PreemptDelay;
+        MasterAdvertisementInterval = _options.AdvertisementInterval;
+        if (_options.Priority != 255)
+            foreach (VrrpVirtualAddress vip in _options.VirtualAddresses)
+                if (_binder.Remove(_link.Index, vip))
+                    _staleRemoved.Add(vip);
+        foreach (VrrpTrackedCheck check in _options.TrackChecks)
+        {
+            _trackUp[$"check:{check.Name}"] = true;
+            _ = Task.Run(() => RunCheck(check));
+        }
+        new Thread(Notify) { IsBackground = true, Name = $"vrrp-notify:{Name}" }.Start();
+        _thread.Start();
+    }
+
+    /// <summary>Changes the configured priority (tracking still adjusts it).</summary>
+    public void SetPriority(int priority)
+    {
+        if (priority is < 1 or > 255)
+            throw new VrrpValidationException(VrrpValidationException.InvalidPriority, $"The priority {priority} is out of range: 1 to 255.");
+        Post(() =>
+        {
+            ConfiguredPriority = priority;
+            Execute(_machine.SetPriority(Now, EffectivePriority()));
+        });
+    }
+
+    public void SetPreempt(bool preempt, TimeSpan? delay = null)
+        => Post(() => _machine.SetPreempt(Now, preempt, delay));
+
+    /// <summary>Waits until the instance is in <paramref name="state"/>; false on timeout or when it stopped first.</summary>
+    public bool WaitForState(VrrpState state, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        lock (_sync)
+        {
+            while (State != state)
+            {
+                if (!IsRunning && state != VrrpState.Init)
+                    return false;
+                long left = deadline - Stopwatch.GetTimestamp();
+                if (left <= 0)
+                    return false;
+                cancellationToken.ThrowIfCancellationRequested();
+                Monitor.Wait(_sync, TimeSpan.FromMilliseconds(Math.Min(100, left * 1000.0 / Stopwatch.Frequency + 1)));
+            }
+            return true;
+        }
+    }
+
+    /// <summary>Blocks until the instance stopped (Stop, or a fatal error); false when the token fired first.</summary>
+    public bool WaitForExit(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _exited.Wait(cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Stops gracefully: a master sends a priority-0 advert and removes its VIPs.</summary>
+    public void Stop(TimeSpan? timeout = null)
+    {
+        if (!IsRunning)
+            return;
+        Post(() => _stopRequested = true);
+        _exited.Wait(timeout ?? TimeSpan.FromSeconds(10));
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _stopping.Cancel();
+    }
+
+    private TimeSpan Now => Stopwatch.GetElapsedTime(_epoch);
+
+    private void Post(Action command)
+    {
+        if (!IsRunning)
+            throw new InvalidOperationException($"The VRRP instance '{Name}' is stopped.");
+        _commands.Enqueue(command);
+        Wake();
+    }
+
+    private unsafe void Wake()
+    {
+        ulong one = 1;
+        write(_eventFd, &one, (size_t)8);
+    }
+}

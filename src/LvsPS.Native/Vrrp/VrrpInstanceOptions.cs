@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace LvsPS.Native.Vrrp;
+
+/// <summary>A virtual address with its prefix length, as keepalived's virtual_ipaddress "10.0.0.3/24".</summary>
+public sealed record VrrpVirtualAddress(IPAddress Address, int PrefixLength)
+{
+    public static VrrpVirtualAddress Parse(string text)
+    {
+        string[] parts = text.Trim().Split('/', 2);
+        if (!IPAddress.TryParse(parts[0], out IPAddress? address))
+            throw new VrrpValidationException(VrrpValidationException.InvalidVirtualAddress, $"'{text}' is not an IP address with an optional prefix length, such as 10.0.0.3/24 or 2001:db8::3/64.");
+        int max = address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
+        int prefix = max;
+        if (parts.Length == 2 && (!int.TryParse(parts[1], out prefix) || prefix < 0 || prefix > max))
+            throw new VrrpValidationException(VrrpValidationException.InvalidVirtualAddress, $"'{text}': the prefix length must be 0 to {max}.");
+        return new VrrpVirtualAddress(address, prefix);
+    }
+
+    public override string ToString() => $"{Address}/{PrefixLength}";
+}
+
+/// <summary>A tracked interface: down means a priority change by <see cref="Weight"/>, or FAULT when the weight is 0 (keepalived's track_interface).</summary>
+public sealed record VrrpTrackedInterface(string Name, int Weight = 0);
+
+/// <summary>
+/// A tracked check (keepalived's track_script): run every <see cref="Interval"/>; after
+/// <see cref="Fall"/> failures in a row it is down, after <see cref="Rise"/> successes up again.
+/// Down adds <see cref="Weight"/> (usually negative) to the priority, or means FAULT when the weight is 0.
+/// </summary>
+public sealed record VrrpTrackedCheck(string Name, Func<CancellationToken, bool> Check, TimeSpan Interval, int Weight = 0, int Rise = 1, int Fall = 1);
+
+/// <summary>Everything one VRRP instance is configured with (keepalived's vrrp_instance block).</summary>
+public sealed class VrrpInstanceOptions
+{
+    public static readonly IPAddress MulticastGroupV4 = IPAddress.Parse("224.0.0.18");
+    public static readonly IPAddress MulticastGroupV6 = IPAddress.Parse("ff02::12");
+
+    public required string Name { get; init; }
+    public required string Interface { get; init; }
+    public required int VirtualRouterId { get; init; }
+    public int Priority { get; init; } = 100;
+    /// <summary>2 (RFC 3768) or 3 (RFC 5798).</summary>
+    public int Version { get; init; } = 2;
+    public TimeSpan AdvertisementInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public required IReadOnlyList<VrrpVirtualAddress> VirtualAddresses { get; init; }
+    /// <summary>Master starts as master at once (keepalived's state MASTER); Backup waits Master_Down_Interval.</summary>
+    public VrrpState InitialState { get; init; } = VrrpState.Backup;
+    public bool Preempt { get; init; } = true;
+    public TimeSpan PreemptDelay { get; init; } = TimeSpan.Zero;
+    public IPAddress? UnicastSource { get; init; }
+    public IReadOnlyList<IPAddress> UnicastPeers { get; init; } = Array.Empty<IPAddress>();
+    /// <summary>v2 simple password (keepalived's auth_type PASS), at most 8 bytes.</summary>
+    public string? AuthenticationPassword { get; init; }
+    public string? NetworkNamespace { get; init; }
+    /// <summary>Gratuitous ARPs / neighbour advertisements per burst (keepalived's vrrp_garp_master_repeat, 5).</summary>
+    public int GratuitousArpRepeat { get; init; } = 5;
+    /// <summary>Delay before the second burst after becoming master (vrrp_garp_master_delay, 5 s; zero: no second burst).</summary>
+    public TimeSpan GratuitousArpDelay { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Periodic refresh while master (vrrp_garp_master_refresh; zero: none).</summary>
+    public TimeSpan GratuitousArpRefresh { get; init; } = TimeSpan.Zero;
+    public IReadOnlyList<VrrpTrackedInterface> TrackInterfaces { get; init; } = Array.Empty<VrrpTrackedInterface>();
+    public IReadOnlyList<VrrpTrackedCheck> TrackChecks { get; init; } = Array.Empty<VrrpTrackedCheck>();
+
+    public AddressFamily AddressFamily => VirtualAddresses.Count > 0 ? VirtualAddresses[0].Address.AddressFamily : AddressFamily.InterNetwork;
+    public bool IsUnicast => UnicastPeers.Count > 0;
+    public int AdvertisementIntervalCentiseconds => (int)Math.Round(AdvertisementInterval.TotalMilliseconds / 10);
+
+    public static IPAddress MulticastGroup(AddressFamily family) => family == AddressFamily.InterNetworkV6 ? MulticastGroupV6 : MulticastGroupV4;
+
+    /// <summary>The 8 bytes of a PASS password (zero padded); empty when there is none.</summary>
+    public static byte[] PasswordBytes(string? password)
+    {
+        if (string.IsNullOrEmpty(password))
+            return Array.Empty<byte>();
+        var bytes = new byte[VrrpAdvertisement.AuthenticationDataLength];
+        byte[] text = Encoding.UTF8.GetBytes(password);
+        text.AsSpan(0, Math.Min(text.Length, bytes.Length)).CopyTo(bytes);
+        return bytes;
+    }
+
+    /// <summary>Throws <see cref="VrrpValidationException"/> for the first rule broken; checks nothing on the host.</summary>
+    public void Validate()
+    {
+        static VrrpValidationException Bad(string id, string message) => new(id, message);
+        if (string.IsNullOrWhiteSpace(Name))
+            throw Bad(VrrpValidationException.InvalidName, "The instance needs a name (keepalived's vrrp_instance NAME).");
+        if (string.IsNullOrWhiteSpace(Interface))
+            throw Bad(VrrpValidationException.InterfaceNotFound, "The instance needs an interface (-Interface eth0).");
+        if (VirtualRouterId is < 1 or > 255)
+            throw Bad(VrrpValidationException.InvalidVirtualRouterId, $"The virtual router id {VirtualRouterId} is out of range: VRRP uses 1 to 255.");
+        if (Priority is < 1 or > 255)
+            throw Bad(VrrpValidationException.InvalidPriority, $"The priority {Priority} is out of range: 1 to 254, or 255 for the address owner (0 is reserved for a stopping master).");
+        if (Version is not (2 or 3))
+            throw Bad(VrrpValidationException.InvalidVersion, $"The VRRP version must be 2 (RFC 3768) or 3 (RFC 5798), not {Version}.");
+        if (VirtualAddresses.Count == 0)
+            throw Bad(VrrpValidationException.InvalidVirtualAddress, "Give at least one virtual address (-VirtualAddress 10.0.0.3/24).");
+        if (VirtualAddresses.Count > 255)
+            throw Bad(VrrpValidationException.InvalidVirtualAddress, "A VRRP advert carries at most 255 addresses.");
+        if (VirtualAddresses.Any(v => v.Address.AddressFamily != AddressFamily))
+            throw Bad(VrrpValidationException.MixedAddressFamilies, "The virtual addresses of one instance must all be IPv4 or all IPv6: make one instance per family.");
+        if (Version == 2 && AddressFamily == AddressFamily.InterNetworkV6)
+            throw Bad(VrrpValidationException.VersionAddressFamilyConflict, "VRRPv2 is IPv4 only: use -Version 3 for IPv6 virtual addresses.");
+        if (Version == 2)
+        {
+            if (AdvertisementInterval.Ticks % TimeSpan.TicksPerSecond != 0 || AdvertisementInterval < TimeSpan.FromSeconds(1) || AdvertisementInterval > TimeSpan.FromSeconds(255))
+                throw Bad(VrrpValidationException.InvalidAdvertisementInterval, $"VRRPv2 advertises in whole seconds, 1 to 255 (not {AdvertisementInterval.TotalSeconds} s): use -Version 3 for sub-second intervals.");
+        }
+        else if (AdvertisementInterval.Ticks % (TimeSpan.TicksPerMillisecond * 10) != 0 || AdvertisementInterval < TimeSpan.FromMilliseconds(10) || AdvertisementIntervalCentiseconds > 4095)
+        {
+            throw Bad(VrrpValidationException.InvalidAdvertisementInterval, $"VRRPv3 advertises in centiseconds, 0.01 to 40.95 s (not {AdvertisementInterval.TotalSeconds} s).");
+        }
+        if (!string.IsNullOrEmpty(AuthenticationPassword))
+        {
+            if (Version != 2)
+                throw Bad(VrrpValidationException.AuthenticationNotSupported, "VRRPv3 has no authentication (RFC 5798 removed it): drop -AuthenticationPassword or use -Version 2.");
+            if (Encoding.UTF8.GetByteCount(AuthenticationPassword) > VrrpAdvertisement.AuthenticationDataLength)
+                throw Bad(VrrpValidationException.PasswordTooLong, "The VRRP password is at most 8 bytes (keepalived truncates longer ones silently, so the peers would disagree).");
+        }
+        if (PreemptDelay < TimeSpan.Zero || PreemptDelay > TimeSpan.FromSeconds(1000))
+            throw Bad(VrrpValidationException.InvalidPreemptDelay, "The preempt delay is 0 to 1000 s.");
+        foreach (IPAddress peer in UnicastPeers.Append(UnicastSource).OfType<IPAddress>())
+            if (peer.AddressFamily != AddressFamily)
+                throw Bad(VrrpValidationException.MixedAddressFamilies, $"The unicast address {peer} is not of the virtual addresses' family.");
+        if (UnicastSource != null && UnicastPeers.Count == 0)
+            throw Bad(VrrpValidationException.InvalidUnicast, "-UnicastSource needs at least one -UnicastPeer.");
+        if (GratuitousArpRepeat is < 0 or > 100)
+            throw Bad(VrrpValidationException.InvalidGratuitousArp, "The gratuitous ARP repeat count is 0 to 100.");
+    }
+}
+
+/// <summary>A configuration rule broken; <see cref="ErrorId"/> is stable for scripts.</summary>
+public sealed class VrrpValidationException : Exception
+{
+    public const string InvalidName = nameof(InvalidName);
+    public const string InterfaceNotFound = nameof(InterfaceNotFound);
+    public const string InvalidVirtualRouterId = nameof(InvalidVirtualRouterId);
+    public const string InvalidPriority = nameof(InvalidPriority);
+    public const string InvalidVersion = nameof(InvalidVersion);
+    public const string InvalidVirtualAddress = nameof(InvalidVirtualAddress);
+    public const string MixedAddressFamilies = nameof(MixedAddressFamilies);
+    public const string VersionAddressFamilyConflict = nameof(VersionAddressFamilyConflict);
+    public const string InvalidAdvertisementInterval = nameof(InvalidAdvertisementInterval);
+    public const string AuthenticationNotSupported = nameof(AuthenticationNotSupported);
+    public const string PasswordTooLong = nameof(PasswordTooLong);
+    public const string InvalidPreemptDelay = nameof(InvalidPreemptDelay);
+    public const string InvalidUnicast = nameof(InvalidUnicast);
+    public const string InvalidGratuitousArp = nameof(InvalidGratuitousArp);
+    public const string NoInterfaceAddress = nameof(NoInterfaceAddress);
+
+    public VrrpValidationException(string errorId, string message) : base(message) => ErrorId = errorId;
+
+    public string ErrorId { get; }
+}

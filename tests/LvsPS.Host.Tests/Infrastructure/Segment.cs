@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+
+namespace LvsPS.Host.Tests.Infrastructure;
+
+/// <summary>
+/// A broadcast segment made of namespaces: a bridge in a namespace of its own (multicast
+/// snooping off), and one namespace per node joined by veth with eth0 10.N.0.x/24 and a
+/// link-local IPv6 address (DAD off). Names are unique per instance; Dispose deletes them all,
+/// which also removes the veth pairs.
+/// </summary>
+public sealed class Segment : IDisposable
+{
+    private readonly List<string> _namespaces = new();
+    private readonly string _id = Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
+    private static int s_subnet = Random.Shared.Next(0, 200);
+
+    public Segment(int nodes)
+    {
+        Subnet = $"10.{100 + Interlocked.Increment(ref s_subnet) % 150}.0";
+        Bridge = $"lvt{_id}b";
+        AddNamespace(Bridge);
+        Sh.Run("ip", "-n", Bridge, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
+        Sh.Run("ip", "-n", Bridge, "link", "set", "br0", "up");
+        for (int i = 1; i <= nodes; i++)
+        {
+            string ns = $"lvt{_id}n{i}";
+            AddNamespace(ns);
+            Sh.Run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.all.accept_dad=0");
+            Sh.Run("ip", "-n", Bridge, "link", "add", $"p{i}", "type", "veth", "peer", "name", "eth0", "netns", ns);
+            Sh.Run("ip", "-n", Bridge, "link", "set", $"p{i}", "master", "br0", "up");
+            Sh.Run("ip", "-n", ns, "addr", "add", $"{Address(i)}/24", "dev", "eth0");
+            Sh.Run("ip", "-n", ns, "link", "set", "eth0", "up");
+            Nodes.Add(ns);
+        }
+    }
+
+    public string Subnet { get; }
+    public string Bridge { get; }
+    public List<string> Nodes { get; } = new();
+    public string Node(int i) => Nodes[i - 1];
+    public string Address(int i) => $"{Subnet}.{i}";
+    public string Vip => $"{Subnet}.100";
+
+    public bool HasAddress(int node, string address)
+        => Sh.Try("ip", "-n", Node(node), "-o", "addr", "show", "dev", "eth0").Output.Contains($" {address}/");
+
+    /// <summary>Silences a node without telling it (bridge port blocking): no carrier change, no packets.</summary>
+    public void Isolate(int node, bool isolated)
+        => Sh.Run("bridge", "-n", Bridge, "link", "set", "dev", $"p{node}", "state", isolated ? "0" : "3");
+
+    private void AddNamespace(string name)
+    {
+        Sh.Run("ip", "netns", "add", name);
+        _namespaces.Add(name);
+        Sh.Run("ip", "-n", name, "link", "set", "lo", "up");
+    }
+
+    public void Dispose()
+    {
+        foreach (string ns in Enumerable.Reverse(_namespaces))
+            Sh.Try("ip", "netns", "del", ns);
+    }
+}

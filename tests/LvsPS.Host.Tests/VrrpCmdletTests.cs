@@ -1,0 +1,120 @@
+using System.Management.Automation;
+using LvsPS.Host.Tests.Infrastructure;
+using LvsPS.Native.Vrrp;
+using LvsPS.Testing;
+using Xunit.Abstractions;
+
+namespace LvsPS.Host.Tests;
+
+/// <summary>
+/// The VRRP cmdlets in a hosted PowerShell engine with the built module (out/LvsPS), two
+/// instances in two namespaces of one segment: start, wait, get, set, stop, notify, and the
+/// validation errors with their ids.
+/// </summary>
+[Collection("vrrp")]
+public sealed class VrrpCmdletTests(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public void Start_Wait_Get_Set_Stop_move_the_VIP_between_two_LvsPS_instances()
+    {
+        HostFacts.RequireRoot();
+        using var s = new Segment(2);
+        using var ps = new PowerShellSession();
+        string log = Path.Combine(Path.GetTempPath(), $"lvsps-notify-{Guid.NewGuid():N}.log");
+        try
+        {
+            // The notify script block runs in a runspace of its own: it gets the path in its text, not from a variable.
+            string notify = "param($change) [System.IO.File]::AppendAllText('" + log + "', \"$($change.InstanceName) $($change.To)`n\")";
+            ps.Run("""
+                $a, $b, $vip, $notify = $args
+                Start-LvsVrrpInstance A -NetworkNamespace $a -Interface eth0 -VirtualRouterId 7 -Version 3 -AdvertisementInterval 0.05 -Priority 150 -VirtualAddress "$vip/24" `
+                    -OnStateChange ([scriptblock]::Create($notify)) | Out-Null
+                Start-LvsVrrpInstance B -NetworkNamespace $b -Interface eth0 -VirtualRouterId 7 -Version 3 -AdvertisementInterval 0.05 -Priority 100 -VirtualAddress "$vip/24" | Out-Null
+                """, s.Node(1), s.Node(2), s.Vip, notify);
+            PSObject master = ps.Run("Wait-LvsVrrpInstance A -State Master -Timeout 10").Single();
+            Assert.Equal("A", ((VrrpInstance)master.BaseObject).Name);
+            ps.Run("Wait-LvsVrrpInstance B -State Backup -Timeout 10");
+            Assert.True(Sh.Eventually(() => s.HasAddress(1, s.Vip) && !s.HasAddress(2, s.Vip), TimeSpan.FromSeconds(5)));
+
+            var all = ps.Run("Get-LvsVrrpInstance").Select(o => (VrrpInstance)o.BaseObject).ToArray();
+            Assert.Equal(new[] { "A", "B" }, all.Select(i => i.Name).Where(n => n is "A" or "B"));
+            VrrpInstance b = all.Single(i => i.Name == "B");
+            Assert.Equal(s.Address(1), b.MasterAddress?.ToString());
+            Assert.True(Sh.Eventually(() => b.Counters.AdvertisementsReceived > 5, TimeSpan.FromSeconds(5)));
+
+            PowerShellSession.Result view = ps.Invoke("Get-LvsVrrpInstance A, B | Out-Default");
+            Assert.Empty(view.AllErrors);
+            string table = view.HostText;
+            Assert.Contains("Master", table);
+            Assert.Contains($"{s.Vip}/24", table);
+
+            // Maintenance hand-over: lower A's priority, B preempts at once.
+            ps.Run("Set-LvsVrrpInstance A -Priority 50");
+            ps.Run("Wait-LvsVrrpInstance B -State Master -Timeout 5");
+            Assert.True(Sh.Eventually(() => s.HasAddress(2, s.Vip) && !s.HasAddress(1, s.Vip), TimeSpan.FromSeconds(5)));
+
+            // Stop B gracefully: A (now 50) takes over after skew time, and B leaves the registry.
+            ps.Run("Stop-LvsVrrpInstance B");
+            ps.Run("Wait-LvsVrrpInstance A -State Master -Timeout 5");
+            PowerShellSession.Result r = ps.Invoke("Get-LvsVrrpInstance B");
+            Assert.Equal("VrrpInstanceNotFound", r.Errors.Single().FullyQualifiedErrorId.Split(',')[0]);
+
+            Assert.True(Sh.Eventually(() => File.Exists(log) && File.ReadAllText(log).Contains("A Master") && File.ReadAllText(log).Contains("A Backup"), TimeSpan.FromSeconds(5)),
+                "the -OnStateChange script block did not run: " + (File.Exists(log) ? File.ReadAllText(log) : "no log"));
+        }
+        finally
+        {
+            output.WriteLine(ps.Invoke("Get-LvsVrrpInstance | ForEach-Object { $_.History } | Out-Default").HostText);
+            ps.Invoke("Get-LvsVrrpInstance | Stop-LvsVrrpInstance");
+            Thread.Sleep(500); // the notify script of the last change runs on its own thread
+            File.Delete(log);
+        }
+    }
+
+    public static TheoryData<string, string> BadParameters => new()
+    {
+        { "-VirtualRouterId 0 -VirtualAddress 10.9.0.1/24", "InvalidVirtualRouterId" },
+        { "-VirtualRouterId 300 -VirtualAddress 10.9.0.1/24", "InvalidVirtualRouterId" },
+        { "-VirtualRouterId 1 -VirtualAddress 2001:db8::1/64 -Version 2", "VersionAddressFamilyConflict" },
+        { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -AdvertisementInterval 0.5", "InvalidAdvertisementInterval" },
+        { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -AuthenticationPassword ([System.Net.NetworkCredential]::new('', 'nine-char').SecurePassword)", "PasswordTooLong" },
+        { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -TrackInterface 'eth1 weight x'", "InvalidTrack" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadParameters))]
+    public void Bad_parameters_stop_with_a_clear_error_id(string parameters, string errorId)
+    {
+        using var ps = new PowerShellSession();
+        PowerShellSession.Result r = ps.Invoke($"Start-LvsVrrpInstance BAD -Interface eth0 {parameters}");
+        ErrorRecord error = Assert.Single(r.AllErrors);
+        Assert.StartsWith(errorId, error.FullyQualifiedErrorId);
+        Assert.Empty(r.Output);
+    }
+
+    [SkippableFact]
+    public void Missing_interface_and_duplicate_name_are_errors()
+    {
+        HostFacts.RequireRoot();
+        using var s = new Segment(1);
+        using var ps = new PowerShellSession();
+        PowerShellSession.Result r = ps.Invoke("Start-LvsVrrpInstance X -NetworkNamespace $args[0] -Interface nope0 -VirtualRouterId 9 -VirtualAddress 10.9.0.9/24", s.Node(1));
+        ErrorRecord e = Assert.Single(r.AllErrors);
+        output.WriteLine($"{e.FullyQualifiedErrorId}: {e.Exception}");
+        Assert.StartsWith("InterfaceNotFound", e.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category);
+
+        try
+        {
+            ps.Run("Start-LvsVrrpInstance X -NetworkNamespace $args[0] -Interface eth0 -VirtualRouterId 9 -VirtualAddress 10.9.0.9/24 | Out-Null", s.Node(1));
+            r = ps.Invoke("Start-LvsVrrpInstance X -NetworkNamespace $args[0] -Interface eth0 -VirtualRouterId 10 -VirtualAddress 10.9.0.10/24", s.Node(1));
+            Assert.StartsWith("VrrpInstanceExists", Assert.Single(r.AllErrors).FullyQualifiedErrorId);
+            r = ps.Invoke("Start-LvsVrrpInstance Y -NetworkNamespace nosuchns-lvsps -Interface eth0 -VirtualRouterId 10 -VirtualAddress 10.9.0.10/24");
+            Assert.StartsWith("NetworkNamespaceNotFound", Assert.Single(r.AllErrors).FullyQualifiedErrorId);
+        }
+        finally
+        {
+            ps.Invoke("Stop-LvsVrrpInstance X");
+        }
+    }
+}
