@@ -49,6 +49,21 @@ public sealed class VirtualServiceCompleter : IArgumentCompleter
     }
 }
 
+/// <summary>Completes -State of Get-LvsConnection with the state names the kernel prints (TCP, UDP, SCTP, templates).</summary>
+public sealed class ConnectionStateCompleter : IArgumentCompleter
+{
+    /// <summary>ip_vs_proto_tcp.c, _udp.c, _sctp.c and the template states of ip_vs_proto.c, most used first.</summary>
+    public static readonly IReadOnlyList<string> StateNames = new[]
+    {
+        "ESTABLISHED", "SYN_RECV", "SYN_SENT", "FIN_WAIT", "TIME_WAIT", "CLOSE_WAIT", "LAST_ACK", "CLOSE", "LISTEN", "SYNACK",
+        "UDP", "NONE", "ASSURED", "INIT1", "INIT", "COOKIE_SENT", "COOKIE_REPLIED", "COOKIE_WAIT", "COOKIE_ECHOED",
+        "SHUTDOWN_SENT", "SHUTDOWN_RECEIVED", "SHUTDOWN_ACK_SENT", "REJECTED", "CLOSED",
+    };
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        => Completion.From(StateNames, wordToComplete);
+}
+
 internal static class Completion
 {
     public static IEnumerable<CompletionResult> From(IEnumerable<string> values, string word)

@@ -1,7 +1,9 @@
 using System.Management.Automation;
+using LvsPS.Native.Configuration;
 using LvsPS.Native.HostSettings;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Netlink;
+using LvsPS.Native.Proc;
 using LvsPS.Native.Vrrp;
 
 namespace LvsPS;
@@ -33,6 +35,17 @@ public static class ErrorMapper
     public const string ForwardingIsPerRealServer = nameof(ForwardingIsPerRealServer);
     public const string UnknownSchedulerFlag = nameof(UnknownSchedulerFlag);
     public const string PersistenceConflict = nameof(PersistenceConflict);
+    // Operations: connection table, sync daemons, save/restore, drain.
+    public const string ProcFormatError = nameof(ProcFormatError);
+    public const string ConfigurationFormatError = nameof(ConfigurationFormatError);
+    public const string ConfigurationFileNotFound = nameof(ConfigurationFileNotFound);
+    public const string SyncDaemonExists = nameof(SyncDaemonExists);
+    public const string SyncDaemonNotFound = nameof(SyncDaemonNotFound);
+    public const string SyncDaemonNotPossible = nameof(SyncDaemonNotPossible);
+    public const string SyncInterfaceNotFound = nameof(SyncInterfaceNotFound);
+    public const string DrainTimeout = nameof(DrainTimeout);
+    public const string NoPreviousWeight = nameof(NoPreviousWeight);
+    public const string TemplateSwitchConflict = nameof(TemplateSwitchConflict);
     // VRRP: the validation ids are the core's own (VrrpValidationException.*).
     public const string VrrpInstanceExists = nameof(VrrpInstanceExists);
     public const string VrrpInstanceNotFound = nameof(VrrpInstanceNotFound);
@@ -56,7 +69,6 @@ public static class ErrorMapper
     {
         IpvsValidationException v => (new ErrorRecord(v, v.ErrorId, ErrorCategory.InvalidArgument, target), false),
         IpvsException i => MapIpvs(i, target ?? i.Target),
-        HostSettingException h => MapHostSetting(h, target),
         IpvsNotAvailableException => (new ErrorRecord(e, IpvsNotAvailable, ErrorCategory.ResourceUnavailable, target)
         {
             ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = "Load the IPVS module: modprobe ip_vs" },
@@ -67,6 +79,9 @@ public static class ErrorMapper
             ErrorDetails = new ErrorDetails($"{n.Message}. {RootHint}") { RecommendedAction = RootHint },
         }, true),
         NetlinkException n => (new ErrorRecord(n, NetlinkError, ErrorCategory.NotSpecified, target), false),
+        // Files that are not what they should be: the message names the file and the line.
+        ProcFormatException p => (new ErrorRecord(p, ProcFormatError, ErrorCategory.InvalidData, target ?? p.FileName), false),
+        ConfigurationFormatException c => (new ErrorRecord(c, ConfigurationFormatError, ErrorCategory.InvalidData, target ?? c.FileName), false),
         FormatException => (new ErrorRecord(e, InvalidVirtualService, ErrorCategory.InvalidArgument, target), false),
         VrrpValidationException v => (new ErrorRecord(v, v.ErrorId,
             v.ErrorId is VrrpValidationException.InterfaceNotFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, target), false),
@@ -75,6 +90,7 @@ public static class ErrorMapper
             ErrorDetails = new ErrorDetails(s.Message) { RecommendedAction = "VRRP needs raw sockets (CAP_NET_RAW) and address changes (CAP_NET_ADMIN): run pwsh as root (sudo pwsh)." },
         }, true),
         VrrpSocketException s => (new ErrorRecord(s, VrrpSocketError, ErrorCategory.NotSpecified, target), false),
+        HostSettingException h => MapHostSetting(h, target),
         _ => (new ErrorRecord(e, e.GetType().Name, ErrorCategory.NotSpecified, target), false),
     };
 
@@ -84,6 +100,11 @@ public static class ErrorMapper
         (string id, ErrorCategory category, bool terminating) = e.Errno switch
         {
             Errno.EPERM or Errno.EACCES => (PermissionDenied, ErrorCategory.PermissionDenied, true),
+            Errno.EEXIST when e.Operation is IpvsOperation.StartSyncDaemon => (SyncDaemonExists, ErrorCategory.ResourceExists, false),
+            Errno.ESRCH when e.Operation is IpvsOperation.StopSyncDaemon => (SyncDaemonNotFound, ErrorCategory.ObjectNotFound, false),
+            Errno.ENODEV when e.Operation is IpvsOperation.StartSyncDaemon => (SyncInterfaceNotFound, ErrorCategory.ObjectNotFound, false),
+            // Validated before sending, so the kernel's EINVAL is the mixed-family rule (the message names the real servers).
+            Errno.EINVAL when e.Operation is IpvsOperation.StartSyncDaemon => (SyncDaemonNotPossible, ErrorCategory.InvalidOperation, false),
             Errno.EEXIST => (realServerOp ? RealServerExists : VirtualServiceExists, ErrorCategory.ResourceExists, false),
             // For a real server, ESRCH means its service is missing and ENOENT the real server itself.
             Errno.ESRCH => (VirtualServiceNotFound, ErrorCategory.ObjectNotFound, false),

@@ -89,5 +89,31 @@ public static class LvsFormat
         return string.Join(", ", parts);
     }
 
+    /// <summary>ipvsadm -Lnc's "expire" column: minutes:seconds ("01:55", "15:00").</summary>
+    public static string Expire(TimeSpan expires)
+    {
+        long seconds = Math.Max(0, (long)expires.TotalSeconds);
+        return string.Create(CultureInfo.InvariantCulture, $"{seconds / 60:00}:{seconds % 60:00}");
+    }
+
+    /// <summary>A row of Get-LvsStatistic as ipvsadm --stats names it: "Total", "TCP  10.0.0.3:80", "  -> 10.0.0.7:80".</summary>
+    public static string StatisticLabel(LvsStatistic row) => row.Kind switch
+    {
+        LvsStatisticKind.Global => "Total",
+        LvsStatisticKind.Service => Protocol(row.VirtualService!).PadRight(4) + " " + LocalAddress(row.VirtualService!),
+        _ => "  -> " + row.RealServer,
+    };
+
+    /// <summary>The -WhatIf/-Confirm action of one planned change, in the words of the cmdlet that makes it alone.</summary>
+    internal static string Describe(IpvsChange change) => change.Kind switch
+    {
+        IpvsChangeKind.AddService => $"Create virtual service ({Describe(change.Service!)})",
+        IpvsChangeKind.UpdateService => $"Update virtual service ({Describe(change.Service!)})",
+        IpvsChangeKind.RemoveService => "Remove virtual service and its real servers",
+        IpvsChangeKind.AddRealServer => $"Add real server ({Describe(change.RealServer!)})",
+        IpvsChangeKind.UpdateRealServer => $"Update real server ({Describe(change.RealServer!)})",
+        _ => "Remove real server",
+    };
+
     private static string Forward(RealServer d) => d.Forwarding == ForwardingMethod.Masquerade ? "masquerade" : Forward(d.Forwarding);
 }

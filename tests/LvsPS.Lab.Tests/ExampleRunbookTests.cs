@@ -12,7 +12,7 @@ public sealed class ExampleRunbookTests : CmdletLabBase
     [Fact]
     public void EveryExampleHasATest()
         => Assert.Equal(
-            new[] { "ipv6-fwmark-tunnel.ps1", "maintenance-drain-weight.ps1", "quickstart-lvs-dr.ps1" },
+            new[] { "backup-drain-restore.ps1", "ipv6-fwmark-tunnel.ps1", "maintenance-drain-weight.ps1", "quickstart-lvs-dr.ps1" },
             Directory.GetFiles(Path.Combine(PowerShellSession.RepoRoot, "examples"), "*.ps1").Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
     [Fact]
@@ -43,6 +43,24 @@ public sealed class ExampleRunbookTests : CmdletLabBase
             "-a -u 192.0.2.10:53 -r 198.51.100.22:53 -m -w 5",
         }, Ns.SavedRules());
         LabAssert.Matches(@"-> 198\.51\.100\.21:443\s+1000\s+800\s", Ns.Ipvsadm("-Ln", "--thresholds"));
+    }
+
+    [Fact]
+    public void BackupDrainRestore()
+    {
+        var output = Ps.Run("& $args[0]", Example("backup-drain-restore.ps1"));
+        // The two import summaries: everything added back (the timeouts survived the flush), then nothing to do.
+        Assert.Equal(2, output.Count);
+        Assert.Equal((3, 1), ((int)output[0].Properties["Added"].Value, (int)output[0].Properties["Unchanged"].Value));
+        Assert.True((bool)output[1].Properties["NoChange"].Value);
+        Assert.Equal(new[]
+        {
+            "-A -t 192.0.2.20:80 -s wlc",
+            "-a -t 192.0.2.20:80 -r 198.51.100.31:80 -m -w 5",
+            "-a -t 192.0.2.20:80 -r 198.51.100.32:80 -m -w 3",
+        }, Ns.SavedRules());
+        LabAssert.Matches(@"-> 198\.51\.100\.31:80\s+500\s+400\s", Ns.Ipvsadm("-Ln", "--thresholds"));
+        Assert.Contains("Timeout (tcp tcpfin udp): 600 ", Ns.Ipvsadm("-L", "--timeout"));
     }
 
     [Fact]

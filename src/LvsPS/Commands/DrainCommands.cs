@@ -1,0 +1,328 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using System.Net;
+using LvsPS.Native.Drain;
+using LvsPS.Native.Ipvs;
+
+namespace LvsPS.Commands;
+
+/// <summary>
+/// What Suspend- and Resume-LvsRealServer share: the real server named like Set-LvsRealServer
+/// names it (service, address, port; or piped from Get-LvsRealServer) and the store of previous weights.
+/// </summary>
+public abstract class DrainCmdletBase : LvsCmdletBase
+{
+    /// <summary>The virtual service of the real server: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsRealServer (which binds with its address and port).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53 or fwmark/3.")]
+    [ArgumentCompleter(typeof(VirtualServiceCompleter))]
+    public VirtualServiceIdentity VirtualService { get; set; } = null!;
+
+    /// <summary>The real server's address (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80".</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The real server: 10.0.0.7, 10.0.0.7:8080 or [2001:db8::7]:80.")]
+    [ValidateNotNullOrEmpty]
+    public string Address { get; set; } = null!;
+
+    /// <summary>The real server's port, if not written in -Address; the service's port when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 65535)]
+    public int? Port { get; set; }
+
+    /// <summary>Where previous weights are kept: /run/lvsps/drain, or $env:LVSPS_DRAIN_DIR.</summary>
+    protected PreviousWeightStore Store { get; } = PreviousWeightStore.Default;
+
+    /// <summary>One real server being handled.</summary>
+    protected sealed record Target(string? Namespace, VirtualServiceKey Service, IPAddress Address, ushort Port, string Identity, object Input);
+
+    /// <summary>The bound real server, or null after writing why the input is not one.</summary>
+    protected Target? BindTarget()
+    {
+        Target? target = null;
+        TryRun(VirtualService, () =>
+        {
+            (IPAddress address, ushort? portInAddress) = InputParsing.ParseEndpoint(Address);
+            ushort port = InputParsing.RealServerPort(Port, portInAddress, VirtualService.Key);
+            target = new Target(ResolveNamespace(VirtualService.NetworkNamespace), VirtualService.Key, address, port,
+                RealServerCmdletBase.Identity(VirtualService.Key, address, port), VirtualService);
+        });
+        return target;
+    }
+
+    /// <summary>The real server as the kernel has it, or null after writing that it (or its service) does not exist.</summary>
+    protected RealServer? Read(Target t, bool reportMissing = true)
+    {
+        IReadOnlyList<RealServer> all = Client(t.Namespace).GetRealServers(t.Service);
+        RealServer? found = all.FirstOrDefault(d => d.Address.Equals(t.Address) && d.Port == t.Port);
+        if (found is null && reportMissing)
+        {
+            bool serviceMissing = all.Count == 0 && Client(t.Namespace).GetVirtualService(t.Service, includeRealServers: false) is null;
+            WriteError(serviceMissing ? ErrorMapper.ServiceNotFound(t.Service, t.Identity) : ErrorMapper.RealServerMissing(t.Identity, t.Identity));
+        }
+        return found;
+    }
+
+    /// <summary>The real server with the weight it had before it was suspended, as the PreviousWeight property.</summary>
+    protected static PSObject WithPreviousWeight(RealServer d, uint? previousWeight)
+    {
+        var o = new PSObject(d);
+        o.Properties.Add(new PSNoteProperty("PreviousWeight", previousWeight));
+        return o;
+    }
+
+    /// <summary>Runs a store operation; a file-system failure is written (DrainStateError) and false returned.</summary>
+    protected bool TryStore(Target t, Action action)
+    {
+        try
+        {
+            action();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(new IOException($"Cannot keep the previous weight of {t.Identity} in {Store.Directory}: {e.Message}. " +
+                $"Run as root, or point ${PreviousWeightStore.DirectoryVariable} at a writable directory.", e),
+                "DrainStateError", ErrorCategory.WriteError, t.Identity));
+            return false;
+        }
+    }
+}
+
+/// <summary>Takes real servers out of rotation (weight 0) keeping their weight, optionally waits until their connections are gone, then removes them if asked.</summary>
+/// <remarks>
+/// <para>Suspend-LvsRealServer is the safe form of ipvsadm -e ... -w 0: it sets the weight of each real server to 0, so
+/// the scheduler sends it no new connections while established ones go on (persistent clients included, until their
+/// templates expire), and remembers the weight it had. Resume-LvsRealServer puts that weight back. The weight is kept
+/// in a small file per real server under /run/lvsps/drain (root only, cleared at reboot; $env:LVSPS_DRAIN_DIR moves
+/// it), keyed by the -NetworkNamespace name and the real server's identity, so another session or a later script can
+/// resume it. Suspending a real server that is already at weight 0 keeps the weight remembered before.</para>
+/// <para>-Wait then polls the kernel every second until the ActiveConnections of every piped real server reach 0
+/// (inactive entries, such as TIME_WAIT, do not count), showing progress, for at most -Timeout seconds. A real
+/// server still busy then is a DrainTimeout error (OperationTimeout) and stays at weight 0. -Remove removes each
+/// real server once it is drained (ipvsadm -d) and forgets its weight; it implies -Wait.</para>
+/// <para>Real servers pipe in from Get-LvsRealServer; all of them are suspended first and then waited for together.
+/// -PassThru writes each real server (after draining, when waiting) with a PreviousWeight property. A real server
+/// that does not exist is RealServerNotFound, a missing service VirtualServiceNotFound.</para>
+/// </remarks>
+/// <example title="Take a real server out of every service for maintenance">
+/// <code>
+/// Get-LvsRealServer -Address 10.0.0.7 | Suspend-LvsRealServer -Wait -Timeout 600
+/// # ... patch 10.0.0.7 ...
+/// Get-LvsRealServer -Address 10.0.0.7 | Resume-LvsRealServer
+/// </code>
+/// <para>Weight 0 on each service of 10.0.0.7, then waits up to 10 minutes for its active connections to end;
+/// Resume-LvsRealServer restores each remembered weight.</para>
+/// </example>
+/// <example title="Drain and decommission">
+/// <code>
+/// Suspend-LvsRealServer -VirtualService tcp/10.0.0.3:80 -Address 10.0.0.8 -Remove -Timeout 300
+/// </code>
+/// <para>Quiesces 10.0.0.8, waits for its connections to close, then removes it (ipvsadm -d).</para>
+/// </example>
+/// <example title="See the previous weights">
+/// <code>
+/// Get-LvsRealServer tcp/10.0.0.3:80 | Suspend-LvsRealServer -PassThru | Format-Table Endpoint, Weight, PreviousWeight
+/// </code>
+/// <para>Every real server of tcp/10.0.0.3:80 now has weight 0; PreviousWeight shows what Resume-LvsRealServer will restore.</para>
+/// </example>
+/// <parameter name="Timeout" default="300"/>
+/// <input type="LvsPS.Native.Ipvs.RealServer">Real servers from Get-LvsRealServer: their VirtualService, Address and Port bind by property name.</input>
+/// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
+/// <output type="LvsPS.Native.Ipvs.RealServer">With -PassThru, each real server as the kernel reports it, with a PreviousWeight property. Nothing otherwise.</output>
+/// <seealso cref="ResumeLvsRealServerCommand"/>
+/// <seealso cref="SetLvsRealServerCommand"/>
+/// <seealso cref="GetLvsConnectionCommand"/>
+[Cmdlet(VerbsLifecycle.Suspend, "LvsRealServer", SupportsShouldProcess = true)]
+[OutputType(typeof(RealServer))]
+public sealed class SuspendLvsRealServerCommand : DrainCmdletBase
+{
+    private readonly List<(Target Target, uint? PreviousWeight)> _suspended = new();
+
+    /// <summary>Waits until the active connections of the real servers reach 0 (polling every second, with progress), for at most -Timeout seconds.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>How long -Wait (or -Remove) waits for the active connections to end, in seconds. A real server still busy then is a DrainTimeout error and stays at weight 0.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Timeout { get; set; } = 300;
+
+    /// <summary>Removes each real server once drained (ipvsadm -d) and forgets its weight. Implies -Wait.</summary>
+    [Parameter]
+    public SwitchParameter Remove { get; set; }
+
+    /// <summary>Writes each real server as the kernel reports it, with a PreviousWeight property (after draining when waiting).</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (BindTarget() is not { } t)
+            return;
+        TryRun(t.Identity, () =>
+        {
+            if (Read(t) is not { } current)
+                return;
+            uint? previous = current.Weight > 0 ? current.Weight : Store.Recall(t.Namespace, t.Service, t.Address, t.Port);
+            if (current.Weight > 0)
+            {
+                if (!ShouldProcess(t.Identity, $"Suspend real server (weight {current.Weight} -> 0)"))
+                    return;
+                // The weight is kept before it is lost: if the kernel then refuses, the record is merely early.
+                if (!TryStore(t, () => Store.Remember(t.Namespace, t.Service, t.Address, t.Port, current.Weight)))
+                    return;
+                WriteVerbose($"Sending SET_DEST {t.Identity}: weight 0 (was {current.Weight}, kept in {Store.PathOf(t.Namespace, t.Service, t.Address, t.Port)}).");
+                Client(t.Namespace).UpdateRealServer(current with { Weight = 0 });
+            }
+            else
+            {
+                if (previous is null)
+                    WriteWarning($"{t.Identity} already has weight 0 and no previous weight is remembered: give Resume-LvsRealServer a -Weight.");
+                if (!ShouldProcess(t.Identity, "Suspend real server (already weight 0)"))
+                    return;
+            }
+            _suspended.Add((t, previous));
+            if (PassThru && !Wait && !Remove && Read(t) is { } after)
+                WriteObject(WithPreviousWeight(after, previous));
+        });
+    }
+
+    protected override void EndProcessing()
+    {
+        if ((Wait || Remove) && _suspended.Count > 0)
+            WaitForDrain();
+        base.EndProcessing();
+    }
+
+    private void WaitForDrain()
+    {
+        var pending = _suspended.ToDictionary(s => s.Target, s => (RealServer?)null);
+        var drained = new List<(Target Target, uint? PreviousWeight, RealServer? Last)>();
+        var clock = Stopwatch.StartNew();
+        var progress = new ProgressRecord(1, "Draining real servers", "Waiting for active connections to end");
+        WriteVerbose($"Waiting up to {Timeout} s for the active connections of {pending.Count} real servers to end.");
+        while (true)
+        {
+            foreach ((Target t, uint? previous) in _suspended.Where(s => pending.ContainsKey(s.Target)).ToList())
+            {
+                RealServer? now = Read(t, reportMissing: false);
+                pending[t] = now;
+                if (now is null || now.ActiveConnections == 0)
+                {
+                    pending.Remove(t);
+                    drained.Add((t, previous, now));
+                    WriteVerbose(now is null ? $"{t.Identity} is gone." : $"{t.Identity} has no active connection left ({now.InactiveConnections} inactive).");
+                }
+            }
+            if (pending.Count == 0 || clock.Elapsed.TotalSeconds >= Timeout || CancellationToken.IsCancellationRequested)
+                break;
+            ulong active = pending.Values.Aggregate(0UL, (sum, d) => sum + (d?.ActiveConnections ?? 0));
+            progress.StatusDescription = string.Create(CultureInfo.InvariantCulture,
+                $"{drained.Count} of {_suspended.Count} drained; {active} active connections left on {string.Join(", ", pending.Keys.Select(k => k.Identity))}");
+            progress.PercentComplete = (int)(100 * drained.Count / _suspended.Count);
+            progress.SecondsRemaining = Math.Max(0, (int)(Timeout - clock.Elapsed.TotalSeconds));
+            WriteProgress(progress);
+            CancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+        }
+        progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(progress);
+
+        foreach ((Target t, RealServer? last) in pending)
+        {
+            string message = string.Create(CultureInfo.InvariantCulture,
+                $"{t.Identity} still has {last?.ActiveConnections} active connections after {Timeout} s; it stays at weight 0 (Resume-LvsRealServer puts it back). " +
+                $"Wait longer with -Timeout, or see them with Get-LvsConnection -VirtualService {t.Service} -RealServer {VirtualServiceKey.FormatEndpoint(t.Address, t.Port)}.");
+            WriteError(new ErrorRecord(new TimeoutException(message), ErrorMapper.DrainTimeout, ErrorCategory.OperationTimeout, t.Input));
+        }
+        foreach ((Target t, uint? previous, RealServer? last) in drained)
+        {
+            if (Remove && last is not null)
+            {
+                if (!ShouldProcess(t.Identity, "Remove drained real server"))
+                    continue;
+                WriteVerbose($"Sending DEL_DEST {t.Identity}.");
+                if (!TryRun(t.Identity, () => Client(t.Namespace).RemoveRealServer(t.Service, t.Address, t.Port)))
+                    continue;
+                TryStore(t, () => Store.Forget(t.Namespace, t.Service, t.Address, t.Port));
+            }
+            if (PassThru && last is not null)
+                WriteObject(WithPreviousWeight(last, previous));
+        }
+    }
+}
+
+/// <summary>Puts suspended real servers back into rotation with the weight they had (or -Weight), and forgets it.</summary>
+/// <remarks>
+/// <para>Resume-LvsRealServer undoes Suspend-LvsRealServer: it sets each real server's weight back to the one
+/// Suspend-LvsRealServer remembered (under /run/lvsps/drain, or $env:LVSPS_DRAIN_DIR) and deletes that record. -Weight
+/// gives the weight explicitly instead (ipvsadm -e ... -w N), for a real server suspended some other way. Only the
+/// weight changes; forwarding, thresholds and tunnel settings are kept.</para>
+/// <para>Without a remembered weight and without -Weight the error is NoPreviousWeight (ObjectNotFound). A real
+/// server that does not exist is RealServerNotFound, a missing service VirtualServiceNotFound; the remembered weight
+/// is then kept.</para>
+/// </remarks>
+/// <example title="Back into rotation">
+/// <code>
+/// Resume-LvsRealServer -VirtualService tcp/10.0.0.3:80 -Address 10.0.0.7 -PassThru
+/// </code>
+/// <para>Restores the weight 10.0.0.7 had before Suspend-LvsRealServer (ipvsadm -e -t 10.0.0.3:80 -r 10.0.0.7 -w N).</para>
+/// </example>
+/// <example title="Resume every suspended real server of a host">
+/// <code>
+/// Get-LvsRealServer -Address 10.0.0.7 | Where-Object Weight -eq 0 | Resume-LvsRealServer -WhatIf
+/// </code>
+/// <para>Shows 'Resume real server (weight 0 -> 5)' for each; drop -WhatIf to do it.</para>
+/// </example>
+/// <example title="A new weight instead of the old one">
+/// <code>
+/// Resume-LvsRealServer tcp/10.0.0.3:80 10.0.0.7 -Weight 2
+/// </code>
+/// <para>Puts 10.0.0.7 back with weight 2 and forgets the remembered weight.</para>
+/// </example>
+/// <parameter name="Weight" default="The remembered weight"/>
+/// <input type="LvsPS.Native.Ipvs.RealServer">Real servers from Get-LvsRealServer: their VirtualService, Address and Port bind by property name.</input>
+/// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
+/// <output type="LvsPS.Native.Ipvs.RealServer">With -PassThru, the real server as the kernel reports it afterwards. Nothing otherwise.</output>
+/// <seealso cref="SuspendLvsRealServerCommand"/>
+/// <seealso cref="SetLvsRealServerCommand"/>
+[Cmdlet(VerbsLifecycle.Resume, "LvsRealServer", SupportsShouldProcess = true)]
+[OutputType(typeof(RealServer))]
+public sealed class ResumeLvsRealServerCommand : DrainCmdletBase
+{
+    /// <summary>The weight to put back (ipvsadm -w), 0 to 65535, instead of the remembered one.</summary>
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int Weight { get; set; }
+
+    /// <summary>Writes the real server as the kernel reports it afterwards.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (BindTarget() is not { } t)
+            return;
+        TryRun(t.Identity, () =>
+        {
+            uint? remembered = null;
+            if (!TryStore(t, () => remembered = Store.Recall(t.Namespace, t.Service, t.Address, t.Port)))
+                return;
+            uint? weight = IsBound(nameof(Weight)) ? (uint)Weight : remembered;
+            if (weight is null)
+            {
+                WriteError(new ErrorRecord(new ItemNotFoundException(
+                    $"No previous weight of {t.Identity} is remembered (it was not suspended with Suspend-LvsRealServer, or was resumed already); give -Weight."),
+                    ErrorMapper.NoPreviousWeight, ErrorCategory.ObjectNotFound, t.Input));
+                return;
+            }
+            if (Read(t) is not { } current)
+                return;
+            if (!ShouldProcess(t.Identity, $"Resume real server (weight {current.Weight} -> {weight})"))
+                return;
+            WriteVerbose($"Sending SET_DEST {t.Identity}: weight {weight} (was {current.Weight}).");
+            Client(t.Namespace).UpdateRealServer(current with { Weight = weight.Value });
+            TryStore(t, () => Store.Forget(t.Namespace, t.Service, t.Address, t.Port));
+            if (PassThru && Read(t) is { } after)
+                WriteObject(after);
+        });
+    }
+}
