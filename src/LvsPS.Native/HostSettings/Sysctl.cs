@@ -45,7 +45,7 @@ public sealed class ProcSysctl : ISysctl
     public IReadOnlyDictionary<string, string?> Read(IEnumerable<string> names)
     {
         string[] list = names.Distinct(StringComparer.Ordinal).ToArray();
-        return NamespaceThread.Run(NetworkNamespace, () =>
+        return Namespaces.NetworkNamespace.Run(NetworkNamespace, () =>
         {
             var values = new Dictionary<string, string?>(StringComparer.Ordinal);
             foreach (string name in list)
@@ -57,7 +57,7 @@ public sealed class ProcSysctl : ISysctl
     public void Write(IEnumerable<KeyValuePair<string, string>> values)
     {
         var list = values.ToList();
-        NamespaceThread.Run(NetworkNamespace, () =>
+        Namespaces.NetworkNamespace.Run(NetworkNamespace, () =>
         {
             foreach ((string name, string value) in list)
                 WriteOne(name, value);

@@ -1,4 +1,5 @@
 using LvsPS.Native.Interop;
+using LvsPS.Native.Namespaces;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
@@ -13,7 +14,6 @@ public sealed unsafe class NetlinkSocket : INetlinkSocket
 {
     private const int SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, SOL_SOCKET = 1;
     private const int SO_SNDBUF = 7, SO_RCVBUF = 8, SO_RCVTIMEO = 20, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33;
-    private const int O_RDONLY = 0, O_CLOEXEC = 0x80000, CLONE_NEWNET = 0x40000000;
 
     /// <summary>Big enough for large dumps and a few thousand ACKs (needs root to exceed rmem_max).</summary>
     public const int ReceiveBufferBytes = 8 * 1024 * 1024;
@@ -23,52 +23,7 @@ public sealed unsafe class NetlinkSocket : INetlinkSocket
     private NetlinkSocket(int fd) => _fd = fd;
 
     public static NetlinkSocket Open(int protocol, string? networkNamespace)
-    {
-        if (string.IsNullOrEmpty(networkNamespace))
-            return new NetlinkSocket(Create(protocol));
-        string path = networkNamespace.Contains('/') ? networkNamespace : $"/run/netns/{networkNamespace}";
-        if (!File.Exists(path))
-            throw new NetworkNamespaceNotFoundException(networkNamespace, path);
-        int fd = -1;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try { fd = CreateInNamespace(protocol, path); }
-            catch (Exception e) { failure = e; }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure != null)
-            throw failure;
-        return new NetlinkSocket(fd);
-    }
-
-    private static int CreateInNamespace(int protocol, string path)
-    {
-        int nsFd = OpenFile(path);
-        try
-        {
-            if (setns(nsFd, CLONE_NEWNET) < 0)
-                throw NetlinkException.FromErrno(errno, $"setns({path})");
-            return Create(protocol);
-        }
-        finally
-        {
-            close(nsFd);
-        }
-    }
-
-    private static int OpenFile(string path)
-    {
-        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* p = bytes)
-        {
-            int fd = open(p, O_RDONLY | O_CLOEXEC, 0);
-            if (fd < 0)
-                throw NetlinkException.FromErrno(errno, $"open({path})");
-            return fd;
-        }
-    }
+        => new(NetworkNamespace.Run(networkNamespace, () => Create(protocol)));
 
     private static int Create(int protocol)
     {

@@ -103,7 +103,7 @@ public sealed partial class VrrpInstance : IDisposable
     public static VrrpInstance Start(VrrpInstanceOptions options, Action<VrrpInstance, VrrpStateChange>? onStateChange = null)
     {
         options.Validate();
-        VrrpInstance instance = VrrpNative.InNamespace(options.NetworkNamespace, () => Open(options));
+        VrrpInstance instance = Namespaces.NetworkNamespace.Run(options.NetworkNamespace, () => Open(options));
         if (onStateChange != null)
             instance.StateChanged += onStateChange;
         instance.Launch();

@@ -90,35 +90,4 @@ internal static unsafe class VrrpNative
         Check(fd, $"socket({name})");
         return fd;
     }
-
-    /// <summary>
-    /// Runs <paramref name="create"/> on a short-lived thread that joined the network namespace
-    /// (setns affects only the calling thread); the sockets it opens stay in that namespace.
-    /// </summary>
-    public static T InNamespace<T>(string? networkNamespace, Func<T> create)
-    {
-        if (string.IsNullOrEmpty(networkNamespace))
-            return create();
-        string path = networkNamespace.Contains('/') ? networkNamespace : $"/run/netns/{networkNamespace}";
-        if (!File.Exists(path))
-            throw new NetworkNamespaceNotFoundException(networkNamespace, path);
-        T result = default!;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var ns = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
-                if (setns((int)ns.DangerousGetHandle(), 0x40000000 /* CLONE_NEWNET */) < 0)
-                    throw new VrrpSocketException(errno, $"setns({path})");
-                result = create();
-            }
-            catch (Exception e) { failure = e; }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure != null)
-            throw failure;
-        return result;
-    }
 }

@@ -1,20 +1,26 @@
+using System.Runtime.ExceptionServices;
 using LvsPS.Native.Netlink;
 using static Tmds.Linux.LibC;
 
-namespace LvsPS.Native.HostSettings;
+namespace LvsPS.Native.Namespaces;
 
 /// <summary>
 /// Runs work inside a network namespace on a short-lived thread that joined it first:
-/// setns affects only the calling thread, and /proc/sys/net resolves against the network
-/// namespace of the thread that opens it, so the caller's own namespace never changes.
+/// setns affects only the calling thread, so the caller's own namespace never changes. What
+/// the work opens there (sockets, /proc/thread-self/net files, /proc/sys/net files) stays
+/// bound to that namespace and can be used from any thread afterwards.
 /// </summary>
-internal static unsafe class NamespaceThread
+public static unsafe class NetworkNamespace
 {
     private const int O_RDONLY = 0, O_CLOEXEC = 0x80000, CLONE_NEWNET = 0x40000000;
 
+    /// <summary>A name from ip netns (/run/netns/NAME), or a path such as /proc/1234/ns/net.</summary>
     public static string PathOf(string networkNamespace)
         => networkNamespace.Contains('/') ? networkNamespace : $"/run/netns/{networkNamespace}";
 
+    /// <summary>Runs <paramref name="work"/> in the namespace (null or empty: here, on the calling thread).</summary>
+    /// <exception cref="NetworkNamespaceNotFoundException">No such namespace.</exception>
+    /// <exception cref="NetlinkException">setns refused (EPERM without CAP_SYS_ADMIN).</exception>
     public static T Run<T>(string? networkNamespace, Func<T> work)
     {
         if (string.IsNullOrEmpty(networkNamespace))
@@ -23,7 +29,7 @@ internal static unsafe class NamespaceThread
         if (!File.Exists(path))
             throw new NetworkNamespaceNotFoundException(networkNamespace, path);
         T result = default!;
-        Exception? failure = null;
+        ExceptionDispatchInfo? failure = null;
         var thread = new Thread(() =>
         {
             try
@@ -31,12 +37,11 @@ internal static unsafe class NamespaceThread
                 Join(path);
                 result = work();
             }
-            catch (Exception e) { failure = e; }
+            catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); }
         }) { Name = "lvsps-setns", IsBackground = true };
         thread.Start();
         thread.Join();
-        if (failure != null)
-            throw failure;
+        failure?.Throw();
         return result;
     }
 
