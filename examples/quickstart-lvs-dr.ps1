@@ -18,5 +18,7 @@ New-LvsVirtualService -VirtualService tcp/10.0.0.3:80 -Scheduler wrr -Persistenc
 
 Add-LvsRealServer -VirtualService tcp/10.0.0.3:80 -Address 10.0.0.8 -Forwarding DR -Weight 1
 
-Get-LvsVirtualService -VirtualService tcp/10.0.0.3:80
-Get-LvsRealServer -VirtualService tcp/10.0.0.3:80
+# One table each (in a script, objects of two types sent to the same output would make
+# PowerShell print the second kind as lists).
+Get-LvsVirtualService -VirtualService tcp/10.0.0.3:80 | Out-Host
+Get-LvsRealServer -VirtualService tcp/10.0.0.3:80 | Out-Host

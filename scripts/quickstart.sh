@@ -15,4 +15,8 @@ if [ -e /proc/net/ip_vs ] && [ "$(id -u)" = 0 ]; then
   exec dotnet tools/LvsPS.Run/bin/Release/net10.0/lvsps-run.dll out/LvsPS/LvsPS.psd1 "$RUNBOOK"
 fi
 echo "This kernel has no IPVS: running $RUNBOOK inside the lab VM"
-exec lab/run-vm.sh -t 600 lab/run-example.sh "$ROOT/$RUNBOOK"
+OUT="$ROOT/out/quickstart"
+rc=0
+lab/run-vm.sh -o "$OUT" -t 600 lab/run-example.sh "$ROOT/$RUNBOOK" || rc=$?
+cat "$OUT/log" 2>/dev/null
+exit $rc

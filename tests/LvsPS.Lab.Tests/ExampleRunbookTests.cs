@@ -18,8 +18,11 @@ public sealed class ExampleRunbookTests : CmdletLabBase
     [Fact]
     public void QuickStart()
     {
-        var output = Ps.Run("& $args[0]", Example("quickstart-lvs-dr.ps1"));
-        Assert.NotEmpty(output);
+        var r = Ps.Invoke("& $args[0]", Example("quickstart-lvs-dr.ps1"));
+        Assert.Empty(r.AllErrors);
+        // What the operator sees: the service row and the real-server rows, as tables.
+        LabAssert.Matches(@"TCP\s+10\.0\.0\.3:80\s+wrr\s+persistent 20", r.HostText);
+        LabAssert.Matches(@"-> 10\.0\.0\.7:80\s+Route\s+1\s+0\s+0", r.HostText);
         Assert.Equal(new[]
         {
             "-A -t 10.0.0.3:80 -s wrr -p 20",

@@ -18,7 +18,7 @@ public sealed class PowerShellSession : IDisposable
         iss.ImportPSModule(ModuleManifest);
         _runspace = RunspaceFactory.CreateRunspace(Host, iss);
         _runspace.Open();
-        Run("$PSStyle.OutputRendering = 'PlainText'");
+        PSStyle.Instance.OutputRendering = OutputRendering.PlainText;
         if (networkNamespace != null)
             UseNamespace(networkNamespace);
     }

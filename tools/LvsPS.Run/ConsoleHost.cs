@@ -37,9 +37,12 @@ internal sealed class ConsoleUI : PSHostUserInterface
     public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException();
     public override string ReadLine() => "";
     public override SecureString ReadLineAsSecureString() => new();
-    public override void Write(string value) => Console.Write(value);
-    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Write(value);
-    public override void WriteLine(string value) => Console.WriteLine(value);
+    // The engine styles table headers even under OutputRendering PlainText when it is hosted;
+    // this host writes to logs and pipes, so it drops the escape sequences itself.
+    private static string Plain(string value) => System.Text.RegularExpressions.Regex.Replace(value, "\x1b\\[[0-9;]*m", "");
+    public override void Write(string value) => Console.Write(Plain(value));
+    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Write(Plain(value));
+    public override void WriteLine(string value) => Console.WriteLine(Plain(value));
     public override void WriteErrorLine(string value) => Console.Error.WriteLine(value);
     public override void WriteDebugLine(string message) => Console.Error.WriteLine("DEBUG: " + message);
     public override void WriteProgress(long sourceId, ProgressRecord record) { }

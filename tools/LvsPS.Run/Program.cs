@@ -8,6 +8,8 @@ if (args.Length < 2)
     Console.Error.WriteLine("usage: lvsps-run MODULE.psd1 SCRIPT.ps1 [ARGS...]");
     return 2;
 }
+// Output goes to files and pipes (CI logs, the lab VM's log): no colour codes.
+PSStyle.Instance.OutputRendering = OutputRendering.PlainText;
 var iss = InitialSessionState.CreateDefault2();
 iss.ImportPSModule(Path.GetFullPath(args[0]));
 var host = new ConsoleHost();
@@ -15,8 +17,6 @@ using Runspace runspace = RunspaceFactory.CreateRunspace(host, iss);
 runspace.Open();
 using var ps = PowerShell.Create();
 ps.Runspace = runspace;
-ps.AddScript("$PSStyle.OutputRendering = 'PlainText'").Invoke();
-ps.Commands.Clear();
 ps.AddCommand(Path.GetFullPath(args[1]));
 foreach (string a in args.Skip(2))
     ps.AddArgument(a);
