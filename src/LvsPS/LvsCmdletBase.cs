@@ -90,6 +90,22 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
             WriteObject(service);
     }
 
+    /// <summary>
+    /// The real server as the kernel has it, or null; when <paramref name="reportMissing"/>, after writing
+    /// which is missing (the kernel answers an empty list for a missing service, so the two are told apart).
+    /// </summary>
+    protected RealServer? ReadRealServer(string? ns, VirtualServiceKey key, System.Net.IPAddress address, ushort port, object target, bool reportMissing = true)
+    {
+        IReadOnlyList<RealServer> all = Client(ns).GetRealServers(key);
+        RealServer? found = all.FirstOrDefault(d => d.Address.Equals(address) && d.Port == port);
+        if (found is null && reportMissing)
+        {
+            bool serviceMissing = all.Count == 0 && Client(ns).GetVirtualService(key, includeRealServers: false) is null;
+            WriteError(serviceMissing ? ErrorMapper.ServiceNotFound(key, target) : ErrorMapper.RealServerMissing(RealServerCmdletBase.Identity(key, address, port), target));
+        }
+        return found;
+    }
+
     protected override void EndProcessing() => DisposeClients();
 
     // The socket is not closed here: another thread may be inside a call on it. Dispose()

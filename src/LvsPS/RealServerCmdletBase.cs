@@ -76,18 +76,4 @@ public abstract class RealServerCmdletBase : LvsCmdletBase
     }
 
     internal static string Identity(VirtualServiceKey key, IPAddress address, ushort port) => $"{key} -> {VirtualServiceKey.FormatEndpoint(address, port)}";
-
-    /// <summary>The real server as the kernel has it, or null after writing why not (no such service or real server).</summary>
-    protected RealServer? ReadRealServer(string? ns, VirtualServiceKey key, IPAddress address, ushort port, object target)
-    {
-        IReadOnlyList<RealServer> all = Client(ns).GetRealServers(key);
-        RealServer? found = all.FirstOrDefault(d => d.Address.Equals(address) && d.Port == port);
-        if (found is null)
-        {
-            // The kernel answers an empty list for a missing service; tell the two cases apart.
-            bool serviceMissing = all.Count == 0 && Client(ns).GetVirtualService(key, includeRealServers: false) is null;
-            WriteError(serviceMissing ? ErrorMapper.ServiceNotFound(key, target) : ErrorMapper.RealServerMissing(Identity(key, address, port), target));
-        }
-        return found;
-    }
 }

@@ -11,55 +11,14 @@ namespace LvsPS.Commands;
 /// What Suspend- and Resume-LvsRealServer share: the real server named like Set-LvsRealServer
 /// names it (service, address, port; or piped from Get-LvsRealServer) and the store of previous weights.
 /// </summary>
-public abstract class DrainCmdletBase : LvsCmdletBase
+public abstract class DrainCmdletBase : RealServerSelectorCmdletBase
 {
-    /// <summary>The virtual service of the real server: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsRealServer (which binds with its address and port).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53 or fwmark/3.")]
-    [ArgumentCompleter(typeof(VirtualServiceCompleter))]
-    public VirtualServiceIdentity VirtualService { get; set; } = null!;
-
-    /// <summary>The real server's address (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80".</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The real server: 10.0.0.7, 10.0.0.7:8080 or [2001:db8::7]:80.")]
-    [ValidateNotNullOrEmpty]
-    public string Address { get; set; } = null!;
-
-    /// <summary>The real server's port, if not written in -Address; the service's port when omitted.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, 65535)]
-    public int? Port { get; set; }
-
     /// <summary>Where previous weights are kept: /run/lvsps/drain, or $env:LVSPS_DRAIN_DIR.</summary>
     protected PreviousWeightStore Store { get; } = PreviousWeightStore.Default;
 
-    /// <summary>One real server being handled.</summary>
-    protected sealed record Target(string? Namespace, VirtualServiceKey Service, IPAddress Address, ushort Port, string Identity, object Input);
-
-    /// <summary>The bound real server, or null after writing why the input is not one.</summary>
-    protected Target? BindTarget()
-    {
-        Target? target = null;
-        TryRun(VirtualService, () =>
-        {
-            (IPAddress address, ushort? portInAddress) = InputParsing.ParseEndpoint(Address);
-            ushort port = InputParsing.RealServerPort(Port, portInAddress, VirtualService.Key);
-            target = new Target(ResolveNamespace(VirtualService.NetworkNamespace), VirtualService.Key, address, port,
-                RealServerCmdletBase.Identity(VirtualService.Key, address, port), VirtualService);
-        });
-        return target;
-    }
-
     /// <summary>The real server as the kernel has it, or null after writing that it (or its service) does not exist.</summary>
     protected RealServer? Read(Target t, bool reportMissing = true)
-    {
-        IReadOnlyList<RealServer> all = Client(t.Namespace).GetRealServers(t.Service);
-        RealServer? found = all.FirstOrDefault(d => d.Address.Equals(t.Address) && d.Port == t.Port);
-        if (found is null && reportMissing)
-        {
-            bool serviceMissing = all.Count == 0 && Client(t.Namespace).GetVirtualService(t.Service, includeRealServers: false) is null;
-            WriteError(serviceMissing ? ErrorMapper.ServiceNotFound(t.Service, t.Identity) : ErrorMapper.RealServerMissing(t.Identity, t.Identity));
-        }
-        return found;
-    }
+        => ReadRealServer(t.Namespace, t.Service, t.Address, t.Port, t.Identity, reportMissing);
 
     /// <summary>The real server with the weight it had before it was suspended, as the PreviousWeight property.</summary>
     protected static PSObject WithPreviousWeight(RealServer d, uint? previousWeight)

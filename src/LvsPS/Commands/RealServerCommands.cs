@@ -368,35 +368,13 @@ public sealed class SetLvsRealServerCommand : RealServerCmdletBase
 /// <seealso cref="SetLvsRealServerCommand"/>
 [Cmdlet(VerbsCommon.Remove, "LvsRealServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
-public sealed class RemoveLvsRealServerCommand : LvsCmdletBase
+public sealed class RemoveLvsRealServerCommand : RealServerSelectorCmdletBase
 {
-    /// <summary>The virtual service of the real server: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsRealServer (which binds with its address and port).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53 or fwmark/3.")]
-    [ArgumentCompleter(typeof(VirtualServiceCompleter))]
-    public VirtualServiceIdentity VirtualService { get; set; } = null!;
-
-    /// <summary>The real server's address (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80".</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The real server: 10.0.0.7, 10.0.0.7:8080 or [2001:db8::7]:80.")]
-    [ValidateNotNullOrEmpty]
-    public string Address { get; set; } = null!;
-
-    /// <summary>The real server's port, if not written in -Address; the service's port when omitted.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, 65535)]
-    public int? Port { get; set; }
-
     protected override void ProcessRecord()
     {
-        VirtualServiceKey key = VirtualService.Key;
-        TryRun(VirtualService, () =>
-        {
-            (IPAddress address, ushort? portInAddress) = InputParsing.ParseEndpoint(Address);
-            ushort port = InputParsing.RealServerPort(Port, portInAddress, key);
-            string identity = RealServerCmdletBase.Identity(key, address, port);
-            if (!ShouldProcess(identity, "Remove real server"))
-                return;
-            WriteVerbose($"Sending DEL_DEST {identity}.");
-            Client(ResolveNamespace(VirtualService.NetworkNamespace)).RemoveRealServer(key, address, port);
-        });
+        if (BindTarget() is not { } t || !ShouldProcess(t.Identity, "Remove real server"))
+            return;
+        WriteVerbose($"Sending DEL_DEST {t.Identity}.");
+        TryRun(t.Input, () => Client(t.Namespace).RemoveRealServer(t.Service, t.Address, t.Port));
     }
 }
