@@ -14,7 +14,9 @@ namespace LvsPS.Host.Tests;
 /// on the bridge, kernel SO_TIMESTAMPNS): from the dead master's last advert on the wire (crash:
 /// SIGSTOP, then SIGKILL of the VRRP child) or its priority-0 advert (graceful stop) to the
 /// backup's first gratuitous ARP for the VIP. The kill → GARP time (the kill's wall clock, taken
-/// before the kill commands are spawned) is logged per trial. Writes out/vrrp-bench.md.
+/// before the kill commands are spawned) is logged per trial. A trial in which the backup was
+/// master before the kill (10 ms timers on a loaded machine) is void and repeated, at most 3
+/// times. Writes out/vrrp-bench.md.
 /// </summary>
 [Collection("vrrp")]
 public sealed class FailoverBenchmark(ITestOutputHelper output)
@@ -52,8 +54,8 @@ public sealed class FailoverBenchmark(ITestOutputHelper output)
             var ka = new List<Result?>();
             for (int i = 0; i < trials; i++)
             {
-                lvs.Add(Trial(sc, lvsBackup: true));
-                ka.Add(Trial(sc, lvsBackup: false));
+                lvs.Add(Attempts(sc, lvsBackup: true));
+                ka.Add(Attempts(sc, lvsBackup: false));
             }
             double skew = (sc.Version == 2 ? 1000 : sc.Interval * 1000) * (256 - 90) / 256.0;
             string theory = sc.Graceful ? $"skew {skew:0.#}" : $"3 × {sc.Interval * 1000:0.#} + skew = {3 * sc.Interval * 1000 + skew:0.#}";
@@ -83,7 +85,19 @@ public sealed class FailoverBenchmark(ITestOutputHelper output)
         return $"{F(v[0])} / {F(Median(values)!.Value)} / {F(v[^1])}{(v.Length < values.Count ? $" ({values.Count - v.Length} failed)" : "")}";
     }
 
-    /// <summary>One fail-over; null when the backup did not take over or the capture lacks an end.</summary>
+    /// <summary>
+    /// A trial, repeated (at most 3 times) when it was void: on a loaded machine a backup with
+    /// 10 ms timers sometimes takes over before the kill, which measures nothing.
+    /// </summary>
+    private Result? Attempts(Scenario sc, bool lvsBackup)
+    {
+        for (int attempt = 0; attempt < 3; attempt++)
+            if (Trial(sc, lvsBackup) is { } r)
+                return r;
+        return null;
+    }
+
+    /// <summary>One fail-over; null when the backup did not take over, took over before the kill, or the capture lacks an end.</summary>
     private Result? Trial(Scenario sc, bool lvsBackup)
     {
         string who = lvsBackup ? "LvsPS" : "keepalived";
@@ -133,6 +147,12 @@ public sealed class FailoverBenchmark(ITestOutputHelper output)
             if (last is null)
             {
                 output.WriteLine($"{sc.Name} {who}: no {(sc.Graceful ? "priority-0 " : "")}advert from the master before the GARP");
+                return null;
+            }
+            IPAddress backupAddress = IPAddress.Parse(s.Address(2));
+            if (capture.Frames.Any(f => f.Time < last.Time && f.IsVrrpAdvertFrom(backupAddress)))
+            {
+                output.WriteLine($"{sc.Name} {who}: void, the backup advertised (was master) before the master's last advert");
                 return null;
             }
             var r = new Result((garp.Time - last.Time) * 1000, (garp.Time - killedAt) * 1000);
