@@ -143,6 +143,10 @@ public sealed class VrrpStateMachine
                 }
                 else if (advert.Priority > Priority || (advert.Priority == Priority && Compare(source, _primaryAddress) > 0))
                 {
+                    // One parting advert before yielding: after a split brain heals the winner may never
+                    // have heard us (we yield to its first advert), and only a lower-priority advert makes
+                    // a master (keepalived or LvsPS) announce the VIPs again to hosts that learned our MAC.
+                    actions.Add(new VrrpAction(VrrpActionKind.SendAdvertisement, Priority));
                     AcceptMaster(advert, source);
                     BecomeBackup(actions, now, $"advert from {source} with priority {advert.Priority}");
                 }

@@ -44,6 +44,17 @@ public sealed class Segment : IDisposable
     public bool HasAddress(int node, string address)
         => Sh.Try("ip", "-n", Node(node), "-o", "addr", "show", "dev", "eth0").Output.Contains($" {address}/");
 
+    /// <summary>The MAC address of a node's eth0, as six bytes.</summary>
+    public byte[] MacAddress(int node)
+    {
+        string line = Sh.Run("ip", "-n", Node(node), "-o", "link", "show", "dev", "eth0");
+        string mac = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipWhile(w => w != "link/ether").Skip(1).First();
+        return Convert.FromHexString(mac.Replace(":", ""));
+    }
+
+    /// <summary>Takes a node's own eth0 down or up inside its namespace (carrier loss as the node sees it).</summary>
+    public void SetLink(int node, bool up) => Sh.Run("ip", "-n", Node(node), "link", "set", "eth0", up ? "up" : "down");
+
     /// <summary>Silences a node without telling it (bridge port blocking): no carrier change, no packets.</summary>
     public void Isolate(int node, bool isolated)
         => Sh.Run("bridge", "-n", Bridge, "link", "set", "dev", $"p{node}", "state", isolated ? "0" : "3");

@@ -142,13 +142,14 @@ public sealed class VrrpStateMachineTests
     }
 
     [Fact]
-    public void Master_yields_to_a_higher_priority_and_removes_the_addresses()
+    public void Master_yields_to_a_higher_priority_with_one_parting_advert_and_removes_the_addresses()
     {
         VrrpStateMachine m = Machine(initial: VrrpState.Master);
         m.Start(TimeSpan.Zero);
         List<VrrpAction> a = m.Receive(Ms(300), Advert(200), Lower);
         Assert.Equal(VrrpState.Backup, m.State);
-        Assert.Equal(new[] { VrrpActionKind.RemoveVirtualAddresses, VrrpActionKind.StateChanged }, Kinds(a));
+        Assert.Equal(new[] { VrrpActionKind.SendAdvertisement, VrrpActionKind.RemoveVirtualAddresses, VrrpActionKind.StateChanged }, Kinds(a));
+        Assert.Equal(m.Priority, a[0].Priority); // our own priority: the winner sees a lower one and announces itself
         Assert.Equal(Lower, m.MasterAddress);
         Assert.Equal(Ms(300) + m.MasterDownInterval, m.NextDeadline);
     }
