@@ -45,7 +45,8 @@ public sealed class VrrpStateMachine
     private readonly TimeSpan _interval;
     private readonly IPAddress _primaryAddress;
     private readonly VrrpState _initialState;
-    private TimeSpan _preemptAllowedAt;
+    /// <summary>keepalived's preempt_time: null while no preempt delay runs.</summary>
+    private TimeSpan? _preemptAllowedAt;
     private TimeSpan _downDeadline;
     private TimeSpan _advertDeadline;
     private bool _faulted;
@@ -93,7 +94,7 @@ public sealed class VrrpStateMachine
     public List<VrrpAction> Start(TimeSpan now)
     {
         var actions = new List<VrrpAction>();
-        _preemptAllowedAt = now + PreemptDelay;
+        StartPreemptDelay(now);
         if (_faulted)
             Transition(actions, VrrpState.Fault, "a tracked interface or check is down at startup");
         else if (Priority == 255 || _initialState == VrrpState.Master)
@@ -132,6 +133,7 @@ public sealed class VrrpStateMachine
                 {
                     AcceptMaster(advert, source);
                     _downDeadline = now + MasterDownInterval;
+                    TrackPreemptDelay(now, advert.Priority);
                 }
                 // else: a lower-priority master and we may preempt: ignore it, the down timer runs out.
                 break;
@@ -195,7 +197,7 @@ public sealed class VrrpStateMachine
         if (delay is { } d)
         {
             PreemptDelay = d;
-            _preemptAllowedAt = now + d;
+            StartPreemptDelay(now);
         }
     }
 
@@ -217,12 +219,31 @@ public sealed class VrrpStateMachine
         }
         else if (!faulted && State == VrrpState.Fault)
         {
+            StartPreemptDelay(now);
             BecomeBackup(actions, now, "tracked interfaces and checks are up again");
         }
         return actions;
     }
 
-    private bool PreemptsNow(TimeSpan now) => Preempt && now >= _preemptAllowedAt;
+    /// <summary>
+    /// keepalived's preempt_delay: a backup does not preempt a lower-priority master until the delay
+    /// has passed since startup, since leaving FAULT, or since the first lower-priority advert after
+    /// an advert of higher or equal priority (which stops the delay); zero preempts at once.
+    /// </summary>
+    private bool PreemptsNow(TimeSpan now)
+        => Preempt && (PreemptDelay <= TimeSpan.Zero || (_preemptAllowedAt is { } at && now >= at));
+
+    private void StartPreemptDelay(TimeSpan now) => _preemptAllowedAt = PreemptDelay > TimeSpan.Zero ? now + PreemptDelay : null;
+
+    private void TrackPreemptDelay(TimeSpan now, byte advertPriority)
+    {
+        if (PreemptDelay <= TimeSpan.Zero)
+            return;
+        if (advertPriority >= Priority)
+            _preemptAllowedAt = null;
+        else
+            _preemptAllowedAt ??= now + PreemptDelay;
+    }
 
     private void AcceptMaster(VrrpAdvertisement advert, IPAddress source)
     {
@@ -245,7 +266,10 @@ public sealed class VrrpStateMachine
     private void BecomeBackup(List<VrrpAction> actions, TimeSpan now, string reason)
     {
         if (State == VrrpState.Master)
+        {
             actions.Add(new VrrpAction(VrrpActionKind.RemoveVirtualAddresses));
+            _preemptAllowedAt = null; // keepalived clears preempt_time when it leaves master
+        }
         else
             MasterAdvertisementInterval = _interval; // from Init or Fault: nothing learned yet
         _downDeadline = now + MasterDownInterval;
