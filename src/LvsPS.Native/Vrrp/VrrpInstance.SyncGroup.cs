@@ -13,6 +13,8 @@ public sealed partial class VrrpInstance : IVrrpSyncGroupMember
 
     /// <summary>The sync group this instance fails over with; null when none.</summary>
     public VrrpSyncGroup? SyncGroup => _group;
+    /// <summary>The sync group's name; null when none.</summary>
+    public string? SyncGroupName => _group?.Name;
 
     /// <summary>Starts an instance as a member of <paramref name="syncGroup"/> (null: alone), like <see cref="Start(VrrpInstanceOptions, Action{VrrpInstance, VrrpStateChange}?)"/>.</summary>
     public static VrrpInstance Start(VrrpInstanceOptions options, Action<VrrpInstance, VrrpStateChange>? onStateChange, VrrpSyncGroup? syncGroup,

@@ -174,6 +174,8 @@ public sealed class VrrpSyncGroup
         return groupFault;
     }
 
+    public override string ToString() => $"{Name} ({State}: {string.Join(", ", MemberNames)})";
+
     private VrrpSyncGroupChange? SetState(VrrpState to, string reason)
     {
         if (to == State)
