@@ -15,6 +15,11 @@ public sealed partial class StartLvsVrrpInstanceCommand
     [ArgumentCompleter(typeof(VrrpSyncGroupCompleter))]
     public string? SyncGroup { get; set; }
 
+    /// <summary>An executable run on every state change of the sync group with keepalived's group notify arguments: GROUP name MASTER|BACKUP|FAULT|INIT. Set by the group's first member that gives one; another member may give the same command or none.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SyncGroupNotifyCommand { get; set; }
+
     /// <summary>Runs the IPVS connection-sync daemon on this interface with the instance (keepalived's lvs_sync_daemon INTERFACE INSTANCE): backup from start, master while the instance is master, backup again when it leaves master; the daemons it started stop with it. One instance per network namespace.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -66,7 +71,21 @@ public sealed partial class StartLvsVrrpInstanceCommand
         };
     }
 
-    private VrrpSyncGroup? SyncGroupOrNull() => SyncGroup is null ? null : VrrpRegistry.SyncGroup(SyncGroup);
+    private VrrpSyncGroup? SyncGroupOrNull()
+    {
+        if (SyncGroup is null)
+            return null;
+        VrrpSyncGroup group = VrrpRegistry.SyncGroup(SyncGroup);
+        if (SyncGroupNotifyCommand is not null)
+            VrrpSyncGroupNotifier.Register(group, SyncGroupNotifyCommand);
+        return group;
+    }
+
+    private void CheckSyncGroupParameters()
+    {
+        if (SyncGroupNotifyCommand is not null && SyncGroup is null)
+            throw new VrrpValidationException(VrrpValidationException.InvalidSyncGroup, "-SyncGroupNotifyCommand needs -SyncGroup (the group whose changes it reports).");
+    }
 
     /// <summary>A namespace has one master and one backup sync daemon: two instances driving them would fight.</summary>
     private void CheckSyncDaemonDriver(VrrpInstanceOptions options)

@@ -167,6 +167,7 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
         {
             options = BuildOptions();
             options.Validate();
+            CheckSyncGroupParameters();
         }
         catch (VrrpValidationException e)
         {
