@@ -22,18 +22,20 @@ public sealed class VrrpSyncGroupTests(ITestOutputHelper output)
     private static string Vip1(Segment s) => $"{s.Subnet}.101";
     private static string Vip2(Segment s) => $"{s.Subnet}.102";
 
-    private static void Start(PowerShellSession ps, Segment s, string group, string notify = "")
+    /// <summary>Starts the four instances; returns the warnings of G1's start.</summary>
+    private static string[] Start(PowerShellSession ps, Segment s, string group, string notify = "", string track = "trk0")
     {
         Sh.Run("ip", "-n", s.Node(1), "link", "add", "trk0", "type", "veth", "peer", "name", "trk1"); // the host kernel has no dummy module
         Sh.Run("ip", "-n", s.Node(1), "link", "set", "trk1", "up");
         Sh.Run("ip", "-n", s.Node(1), "link", "set", "trk0", "up");
-        ps.Run($"""
+        return ps.Run($"""
             $a, $b, $v1, $v2 = $args
-            Start-LvsVrrpInstance G1 -NetworkNamespace $a -Interface eth0 -VirtualRouterId 21 {Fast} -Priority 150 -VirtualAddress "$v1/24" -SyncGroup {group} -TrackInterface trk0 {notify} | Out-Null
+            Start-LvsVrrpInstance G1 -NetworkNamespace $a -Interface eth0 -VirtualRouterId 21 {Fast} -Priority 150 -VirtualAddress "$v1/24" -SyncGroup {group} -TrackInterface {track} {notify} -WarningVariable wv -WarningAction SilentlyContinue | Out-Null
             Start-LvsVrrpInstance G2 -NetworkNamespace $a -Interface eth0 -VirtualRouterId 22 {Fast} -Priority 150 -VirtualAddress "$v2/24" -SyncGroup {group} {notify} | Out-Null
             Start-LvsVrrpInstance P1 -NetworkNamespace $b -Interface eth0 -VirtualRouterId 21 {Fast} -Priority 100 -VirtualAddress "$v1/24" | Out-Null
             Start-LvsVrrpInstance P2 -NetworkNamespace $b -Interface eth0 -VirtualRouterId 22 {Fast} -Priority 100 -VirtualAddress "$v2/24" | Out-Null
-            """, s.Node(1), s.Node(2), Vip1(s), Vip2(s));
+            $wv | ForEach-Object Message
+            """, s.Node(1), s.Node(2), Vip1(s), Vip2(s)).Select(o => o.ToString()).ToArray();
     }
 
     private static bool VipsOn(Segment s, int node)
@@ -107,7 +109,9 @@ public sealed class VrrpSyncGroupTests(ITestOutputHelper output)
         using var ps = new PowerShellSession();
         try
         {
-            Start(ps, s, "VG_F");
+            // A weighted track in a sync group counts as weight 0, as in keepalived without sync_group_tracking_weight.
+            string[] warnings = Start(ps, s, "VG_F", track: "'trk0 weight -100'");
+            Assert.Contains("weight -100 ignored in sync group VG_F", Assert.Single(warnings));
             ps.Run("Wait-LvsVrrpInstance G1, G2 -State Master -Timeout 10");
             Assert.True(Sh.Eventually(() => VipsOn(s, 1), TimeSpan.FromSeconds(5)));
 

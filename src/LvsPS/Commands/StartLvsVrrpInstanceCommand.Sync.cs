@@ -20,6 +20,10 @@ public sealed partial class StartLvsVrrpInstanceCommand
     [ValidateNotNullOrEmpty]
     public string? SyncGroupNotifyCommand { get; set; }
 
+    /// <summary>Keeps the weights of -TrackInterface and -TrackScript in a sync group (keepalived's sync_group_tracking_weight). Without it a weighted tracked item of a group member counts as weight 0, as in keepalived: down puts the member, and so the group, in Fault.</summary>
+    [Parameter]
+    public SwitchParameter SyncGroupTrackingWeight { get; set; }
+
     /// <summary>Runs the IPVS connection-sync daemon on this interface with the instance (keepalived's lvs_sync_daemon INTERFACE INSTANCE): backup from start, master while the instance is master, backup again when it leaves master; the daemons it started stop with it. One instance per network namespace.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -48,6 +52,23 @@ public sealed partial class StartLvsVrrpInstanceCommand
     [Parameter]
     [ValidateRange(1, 255)]
     public int LvsSyncTtl { get; set; }
+
+    /// <summary>keepalived (vrrp.c): a sync group member's weighted tracking becomes weight 0 unless sync_group_tracking_weight is set.</summary>
+    private VrrpTrackedInterface InSyncGroup(VrrpTrackedInterface tracked)
+    {
+        if (SyncGroup is null || SyncGroupTrackingWeight || tracked.Weight == 0)
+            return tracked;
+        WriteWarning($"Tracked interface '{tracked.Name}': weight {tracked.Weight} ignored in sync group {SyncGroup} (down puts the group in Fault); -SyncGroupTrackingWeight keeps it.");
+        return tracked with { Weight = 0 };
+    }
+
+    private VrrpTrackedCheck InSyncGroup(VrrpTrackedCheck tracked)
+    {
+        if (SyncGroup is null || SyncGroupTrackingWeight || tracked.Weight == 0)
+            return tracked;
+        WriteWarning($"Track script '{tracked.Name}': weight {tracked.Weight} ignored in sync group {SyncGroup} (failing puts the group in Fault); -SyncGroupTrackingWeight keeps it.");
+        return tracked with { Weight = 0 };
+    }
 
     private SyncDaemon? BuildSyncDaemon()
     {

@@ -238,8 +238,8 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
             GratuitousArpRepeat = GratuitousArpRepeat,
             GratuitousArpDelay = TimeSpan.FromSeconds(GratuitousArpDelay),
             GratuitousArpRefresh = TimeSpan.FromSeconds(GratuitousArpRefresh),
-            TrackInterfaces = (TrackInterface ?? Array.Empty<string>()).Select(ParseTrackInterface).ToArray(),
-            TrackChecks = (TrackScript ?? Array.Empty<Hashtable>()).Select(ParseTrackScript).ToArray(),
+            TrackInterfaces = (TrackInterface ?? Array.Empty<string>()).Select(ParseTrackInterface).Select(InSyncGroup).ToArray(),
+            TrackChecks = (TrackScript ?? Array.Empty<Hashtable>()).Select(ParseTrackScript).Select(InSyncGroup).ToArray(),
             LvsSyncDaemon = BuildSyncDaemon(),
         };
     }
