@@ -63,6 +63,10 @@ public sealed class VrrpSyncDaemonCoupling
     /// <summary>Raised for every failure with its message (for Verbose output); never throws into the caller.</summary>
     public event Action<string>? Failed;
 
+    /// <summary>"master on eth1 (syncid 5)", with the error count when there were failures; what Format-List shows.</summary>
+    public override string ToString()
+        => $"{(Role is { } r ? SyncDaemon.StateName(r) : "none")} on {_settings.Interface} (syncid {_settings.SyncId}){(Errors > 0 ? $", {Errors} errors" : "")}";
+
     /// <summary>Follows a state change of the instance (or of its sync group, through the instance).</summary>
     public void OnStateChanged(VrrpState to)
     {

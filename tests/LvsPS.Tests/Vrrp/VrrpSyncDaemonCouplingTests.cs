@@ -45,6 +45,7 @@ public sealed class VrrpSyncDaemonCouplingTests
         Assert.Equal(7u, fake.Running[SyncDaemonState.Backup].SyncId);
         c.OnStateChanged(VrrpState.Master);
         Assert.Equal(new[] { SyncDaemonState.Master }, fake.Running.Keys);
+        Assert.Equal("master on eth1 (syncid 7)", c.ToString());
         c.OnStateChanged(VrrpState.Fault);
         Assert.Equal(new[] { SyncDaemonState.Backup }, fake.Running.Keys);
         c.OnStateChanged(VrrpState.Backup);
