@@ -47,6 +47,7 @@
         'Set-LvsVrrpInstance'
         'Stop-LvsVrrpInstance'
         'Wait-LvsVrrpInstance'
+        'Get-LvsVrrpSyncGroup'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -52,6 +52,8 @@ public static class ErrorMapper
     public const string VrrpWaitTimeout = nameof(VrrpWaitTimeout);
     public const string VrrpSocketError = nameof(VrrpSocketError);
     public const string InvalidTrack = nameof(InvalidTrack);
+    public const string LvsSyncDaemonInUse = nameof(LvsSyncDaemonInUse);
+    public const string VrrpSyncGroupNotFound = nameof(VrrpSyncGroupNotFound);
     // Host settings (ARP suppression, VIPs, forwarding switches).
     public const string InterfaceNotFound = nameof(InterfaceNotFound);
     public const string SysctlNotFound = nameof(SysctlNotFound);

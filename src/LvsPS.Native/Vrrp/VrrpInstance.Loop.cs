@@ -116,8 +116,12 @@ public sealed partial class VrrpInstance
                     Counters.Transition(action.To);
                     Publish(new VrrpStateChange(Name, action.From, action.To, action.Reason ?? "", DateTimeOffset.Now, _machine.Priority, _machine.MasterAddress));
                     break;
+                case VrrpActionKind.MasterWanted:
+                    OnMasterWanted();
+                    break;
             }
         }
+        ReportToGroup();
         Priority = _machine.Priority;
         Preempt = _machine.Preempt;
         PreemptDelay = _machine.PreemptDelay;

@@ -38,7 +38,7 @@ public sealed partial class VrrpInstance
             faulted |= t.Weight == 0 && !_trackUp.GetValueOrDefault($"if:{t.Name}");
         foreach (VrrpTrackedCheck c in _options.TrackChecks)
             faulted |= c.Weight == 0 && !_trackUp.GetValueOrDefault($"check:{c.Name}", true);
-        Execute(_machine.SetFault(Now, faulted));
+        Execute(_machine.SetFault(Now, WithGroupFault(faulted)));
         Execute(_machine.SetPriority(Now, EffectivePriority()));
     }
 

@@ -101,14 +101,7 @@ public sealed partial class VrrpInstance : IDisposable
     /// the like fail here), removes VIPs a crashed run left behind, and starts the protocol thread.
     /// </summary>
     public static VrrpInstance Start(VrrpInstanceOptions options, Action<VrrpInstance, VrrpStateChange>? onStateChange = null)
-    {
-        options.Validate();
-        VrrpInstance instance = Namespaces.NetworkNamespace.Run(options.NetworkNamespace, () => Open(options));
-        if (onStateChange != null)
-            instance.StateChanged += onStateChange;
-        instance.Launch();
-        return instance;
-    }
+        => Start(options, onStateChange, syncGroup: null);
 
     private static VrrpInstance Open(VrrpInstanceOptions options)
     {
@@ -224,6 +217,7 @@ public sealed partial class VrrpInstance : IDisposable
             return;
         Post(() => _stopRequested = true);
         _exited.Wait(timeout ?? TimeSpan.FromSeconds(10));
+        WaitForSyncDaemonStopped(timeout ?? TimeSpan.FromSeconds(10));
     }
 
     public void Dispose()

@@ -63,6 +63,8 @@ public sealed class VrrpInstanceOptions
     public TimeSpan GratuitousArpRefresh { get; init; } = TimeSpan.Zero;
     public IReadOnlyList<VrrpTrackedInterface> TrackInterfaces { get; init; } = Array.Empty<VrrpTrackedInterface>();
     public IReadOnlyList<VrrpTrackedCheck> TrackChecks { get; init; } = Array.Empty<VrrpTrackedCheck>();
+    /// <summary>The IPVS sync daemon that follows this instance (keepalived's lvs_sync_daemon); its State is ignored. Null: none.</summary>
+    public Ipvs.SyncDaemon? LvsSyncDaemon { get; init; }
 
     public AddressFamily AddressFamily => VirtualAddresses.Count > 0 ? VirtualAddresses[0].Address.AddressFamily : AddressFamily.InterNetwork;
     public bool IsUnicast => UnicastPeers.Count > 0;
@@ -128,6 +130,17 @@ public sealed class VrrpInstanceOptions
             throw Bad(VrrpValidationException.InvalidUnicast, "-UnicastSource needs at least one -UnicastPeer.");
         if (GratuitousArpRepeat is < 0 or > 100)
             throw Bad(VrrpValidationException.InvalidGratuitousArp, "The gratuitous ARP repeat count is 0 to 100.");
+        if (LvsSyncDaemon is { } daemon)
+        {
+            try
+            {
+                Ipvs.SyncDaemonValidation.Validate(daemon with { State = Ipvs.SyncDaemonState.Backup });
+            }
+            catch (Ipvs.IpvsValidationException e)
+            {
+                throw Bad(VrrpValidationException.InvalidLvsSyncDaemon, $"The IPVS sync daemon settings are not valid: {e.Message}");
+            }
+        }
     }
 }
 
@@ -149,6 +162,8 @@ public sealed class VrrpValidationException : Exception
     public const string InvalidUnicast = nameof(InvalidUnicast);
     public const string InvalidGratuitousArp = nameof(InvalidGratuitousArp);
     public const string NoInterfaceAddress = nameof(NoInterfaceAddress);
+    public const string InvalidSyncGroup = nameof(InvalidSyncGroup);
+    public const string InvalidLvsSyncDaemon = nameof(InvalidLvsSyncDaemon);
 
     public VrrpValidationException(string errorId, string message) : base(message) => ErrorId = errorId;
 

@@ -20,6 +20,8 @@ public enum VrrpActionKind
     /// <summary>Gratuitous ARP / unsolicited neighbour advertisements for the VIPs.</summary>
     Announce,
     StateChanged,
+    /// <summary>Held by a sync group (<see cref="VrrpStateMachine.HoldForGroup"/>): this member would become master now; ask the group.</summary>
+    MasterWanted,
 }
 
 /// <summary>One thing the I/O side must do, in order.</summary>
@@ -45,7 +47,8 @@ public sealed class VrrpStateMachine
     private readonly TimeSpan _interval;
     private readonly IPAddress _primaryAddress;
     private readonly VrrpState _initialState;
-    private TimeSpan _preemptAllowedAt;
+    /// <summary>keepalived's preempt_time: null while no preempt delay runs.</summary>
+    private TimeSpan? _preemptAllowedAt;
     private TimeSpan _downDeadline;
     private TimeSpan _advertDeadline;
     private bool _faulted;
@@ -72,6 +75,14 @@ public sealed class VrrpStateMachine
     public IPAddress? MasterAddress { get; private set; }
     /// <summary>v3: learned from the master's adverts; v2: the configured interval.</summary>
     public TimeSpan MasterAdvertisementInterval { get; private set; }
+    /// <summary>
+    /// A member of a sync group: instead of becoming master on its own, the machine stays backup,
+    /// sets <see cref="WantsMaster"/> and returns <see cref="VrrpActionKind.MasterWanted"/>; the group
+    /// calls <see cref="ForceMaster"/> once every member wants master (keepalived's vrrp_sync_can_goto_master).
+    /// </summary>
+    public bool HoldForGroup { get; set; }
+    /// <summary>keepalived's wantstate MASTER: master, or a held backup whose Master_Down_Timer ran out and that heard no master since.</summary>
+    public bool WantsMaster { get; private set; }
 
     /// <summary>RFC 3768: (256 - Priority) / 256 s. RFC 5798: ((256 - Priority) * Master_Adver_Interval) / 256.</summary>
     public TimeSpan SkewTime => _version == 2
@@ -93,9 +104,14 @@ public sealed class VrrpStateMachine
     public List<VrrpAction> Start(TimeSpan now)
     {
         var actions = new List<VrrpAction>();
-        _preemptAllowedAt = now + PreemptDelay;
+        StartPreemptDelay(now);
         if (_faulted)
             Transition(actions, VrrpState.Fault, "a tracked interface or check is down at startup");
+        else if ((Priority == 255 || _initialState == VrrpState.Master) && HoldForGroup)
+        {
+            BecomeBackup(actions, now, "startup, held by the sync group");
+            WantMaster(actions, now);
+        }
         else if (Priority == 255 || _initialState == VrrpState.Master)
             BecomeMaster(actions, now, Priority == 255 ? "address owner (priority 255)" : "initial state master");
         else
@@ -107,7 +123,9 @@ public sealed class VrrpStateMachine
     public List<VrrpAction> Tick(TimeSpan now)
     {
         var actions = new List<VrrpAction>();
-        if (State == VrrpState.Backup && now >= _downDeadline)
+        if (State == VrrpState.Backup && now >= _downDeadline && HoldForGroup)
+            WantMaster(actions, now);
+        else if (State == VrrpState.Backup && now >= _downDeadline)
             BecomeMaster(actions, now, "no advert within Master_Down_Interval");
         else if (State == VrrpState.Master && now >= _advertDeadline)
         {
@@ -132,6 +150,8 @@ public sealed class VrrpStateMachine
                 {
                     AcceptMaster(advert, source);
                     _downDeadline = now + MasterDownInterval;
+                    TrackPreemptDelay(now, advert.Priority);
+                    WantsMaster = false; // a master is heard: a held member wants backup again
                 }
                 // else: a lower-priority master and we may preempt: ignore it, the down timer runs out.
                 break;
@@ -199,8 +219,35 @@ public sealed class VrrpStateMachine
         if (delay is { } d)
         {
             PreemptDelay = d;
-            _preemptAllowedAt = now + d;
+            StartPreemptDelay(now);
         }
+    }
+
+    /// <summary>The sync group makes a backup member master (all members want master, or the group is master).</summary>
+    public List<VrrpAction> ForceMaster(TimeSpan now, string reason)
+    {
+        var actions = new List<VrrpAction>();
+        if (State == VrrpState.Backup)
+            BecomeMaster(actions, now, reason);
+        return actions;
+    }
+
+    /// <summary>
+    /// The sync group makes a master member backup because another member became backup. Unlike
+    /// keepalived it sends a priority-0 advert first, so the peer takes over after skew time
+    /// instead of Master_Down_Interval (the addresses are gone either way).
+    /// </summary>
+    public List<VrrpAction> ForceBackup(TimeSpan now, string reason)
+    {
+        var actions = new List<VrrpAction>();
+        if (State == VrrpState.Master)
+        {
+            actions.Add(new VrrpAction(VrrpActionKind.SendAdvertisement, 0));
+            BecomeBackup(actions, now, reason);
+        }
+        else if (State == VrrpState.Backup)
+            WantsMaster = false;
+        return actions;
     }
 
     /// <summary>A tracked interface or check with weight 0 went down (true) or came back (false).</summary>
@@ -221,12 +268,31 @@ public sealed class VrrpStateMachine
         }
         else if (!faulted && State == VrrpState.Fault)
         {
+            StartPreemptDelay(now);
             BecomeBackup(actions, now, "tracked interfaces and checks are up again");
         }
         return actions;
     }
 
-    private bool PreemptsNow(TimeSpan now) => Preempt && now >= _preemptAllowedAt;
+    /// <summary>
+    /// keepalived's preempt_delay: a backup does not preempt a lower-priority master until the delay
+    /// has passed since startup, since leaving FAULT, or since the first lower-priority advert after
+    /// an advert of higher or equal priority (which stops the delay); zero preempts at once.
+    /// </summary>
+    private bool PreemptsNow(TimeSpan now)
+        => Preempt && (PreemptDelay <= TimeSpan.Zero || (_preemptAllowedAt is { } at && now >= at));
+
+    private void StartPreemptDelay(TimeSpan now) => _preemptAllowedAt = PreemptDelay > TimeSpan.Zero ? now + PreemptDelay : null;
+
+    private void TrackPreemptDelay(TimeSpan now, byte advertPriority)
+    {
+        if (PreemptDelay <= TimeSpan.Zero)
+            return;
+        if (advertPriority >= Priority)
+            _preemptAllowedAt = null;
+        else
+            _preemptAllowedAt ??= now + PreemptDelay;
+    }
 
     private void AcceptMaster(VrrpAdvertisement advert, IPAddress source)
     {
@@ -235,8 +301,16 @@ public sealed class VrrpStateMachine
             MasterAdvertisementInterval = advert.Interval;
     }
 
+    private void WantMaster(List<VrrpAction> actions, TimeSpan now)
+    {
+        WantsMaster = true;
+        _downDeadline = now + MasterDownInterval; // keepalived re-arms ms_down_timer while the group holds it
+        actions.Add(new VrrpAction(VrrpActionKind.MasterWanted));
+    }
+
     private void BecomeMaster(List<VrrpAction> actions, TimeSpan now, string reason)
     {
+        WantsMaster = true;
         actions.Add(new VrrpAction(VrrpActionKind.AddVirtualAddresses));
         actions.Add(new VrrpAction(VrrpActionKind.SendAdvertisement, Priority));
         actions.Add(new VrrpAction(VrrpActionKind.Announce));
@@ -248,8 +322,12 @@ public sealed class VrrpStateMachine
 
     private void BecomeBackup(List<VrrpAction> actions, TimeSpan now, string reason)
     {
+        WantsMaster = false;
         if (State == VrrpState.Master)
+        {
             actions.Add(new VrrpAction(VrrpActionKind.RemoveVirtualAddresses));
+            _preemptAllowedAt = null; // keepalived clears preempt_time when it leaves master
+        }
         else
             MasterAdvertisementInterval = _interval; // from Init or Fault: nothing learned yet
         _downDeadline = now + MasterDownInterval;
@@ -260,6 +338,8 @@ public sealed class VrrpStateMachine
     {
         VrrpState from = State;
         State = to;
+        if (to != VrrpState.Master && to != VrrpState.Backup)
+            WantsMaster = false;
         if (to != VrrpState.Master && MasterAddress?.Equals(_primaryAddress) == true)
             MasterAddress = null;
         actions.Add(new VrrpAction(VrrpActionKind.StateChanged, From: from, To: to, Reason: reason));

@@ -20,7 +20,12 @@ namespace LvsPS.Commands;
 /// <para>Adverts go to 224.0.0.18 (or ff02::12) with TTL 255, or to -UnicastPeer. Received adverts with the wrong
 /// TTL, checksum, version, VRID, password, v2 interval or address list are dropped and counted by reason
 /// (Get-LvsVrrpInstance shows the counters). Preemption is on by default: a higher priority takes over from
-/// a lower master; -NoPreempt keeps the current master, -PreemptDelay waits after start.</para>
+/// a lower master; -NoPreempt keeps the current master, -PreemptDelay waits first.</para>
+/// <para>-SyncGroup makes instances fail over together (keepalived's vrrp_sync_group): a member becomes master
+/// only when every member would, they all become master together, one member that becomes backup makes the
+/// others backup, and one member in Fault puts them all in Fault until every member is up again.
+/// -LvsSyncDaemonInterface runs the IPVS connection-sync daemon with the instance (keepalived's lvs_sync_daemon):
+/// a backup daemon from start, a master daemon while master, and on stop the daemons it started are stopped.</para>
 /// <para>Bad parameters stop the command with a clear id: InvalidVirtualRouterId, VersionAddressFamilyConflict
 /// (VRRPv2 with IPv6), InvalidAdvertisementInterval (v2 needs whole seconds), PasswordTooLong (8 bytes),
 /// InterfaceNotFound, PermissionDenied (raw sockets need root), VrrpInstanceExists.</para>
@@ -63,7 +68,7 @@ namespace LvsPS.Commands;
 /// <seealso cref="WaitLvsVrrpInstanceCommand"/>
 [Cmdlet(VerbsLifecycle.Start, "LvsVrrpInstance", SupportsShouldProcess = true)]
 [OutputType(typeof(VrrpInstance))]
-public sealed class StartLvsVrrpInstanceCommand : LvsCmdletBase
+public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
 {
     /// <summary>The instance's name (keepalived's vrrp_instance NAME), unique in this pwsh process; Get-, Set-, Stop- and Wait-LvsVrrpInstance find it by this name.</summary>
     [Parameter(Mandatory = true, Position = 0, HelpMessage = "The instance name, such as VI_1.")]
@@ -107,7 +112,7 @@ public sealed class StartLvsVrrpInstanceCommand : LvsCmdletBase
     [Parameter]
     public SwitchParameter NoPreempt { get; set; }
 
-    /// <summary>Seconds after start during which this node does not preempt a lower-priority master (keepalived's preempt_delay), 0 to 1000.</summary>
+    /// <summary>Seconds this node waits before it preempts a lower-priority master (keepalived's preempt_delay), 0 to 1000: counted from start, from leaving Fault, and from the first lower-priority advert after a higher one.</summary>
     [Parameter]
     public double PreemptDelay { get; set; }
 
@@ -162,6 +167,7 @@ public sealed class StartLvsVrrpInstanceCommand : LvsCmdletBase
         {
             options = BuildOptions();
             options.Validate();
+            CheckSyncGroupParameters();
         }
         catch (VrrpValidationException e)
         {
@@ -176,12 +182,13 @@ public sealed class StartLvsVrrpInstanceCommand : LvsCmdletBase
             ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"A VRRP instance named '{Name}' is running already; stop it first (Stop-LvsVrrpInstance {Name}) or choose another name."),
                 ErrorMapper.VrrpInstanceExists, ErrorCategory.ResourceExists, Name));
         }
+        CheckSyncDaemonDriver(options);
         var scripts = new VrrpScriptHost();
         VrrpInstance instance;
         try
         {
             WriteVerbose($"Starting {target}, VRRPv{options.Version} every {options.AdvertisementInterval.TotalSeconds} s, priority {options.Priority}.");
-            instance = VrrpInstance.Start(options, StateChangeHandler(scripts));
+            instance = VrrpInstance.Start(options, StateChangeHandler(scripts), SyncGroupOrNull());
         }
         catch (Exception e) when (ErrorMapper.IsMapped(e))
         {
@@ -231,8 +238,9 @@ public sealed class StartLvsVrrpInstanceCommand : LvsCmdletBase
             GratuitousArpRepeat = GratuitousArpRepeat,
             GratuitousArpDelay = TimeSpan.FromSeconds(GratuitousArpDelay),
             GratuitousArpRefresh = TimeSpan.FromSeconds(GratuitousArpRefresh),
-            TrackInterfaces = (TrackInterface ?? Array.Empty<string>()).Select(ParseTrackInterface).ToArray(),
-            TrackChecks = (TrackScript ?? Array.Empty<Hashtable>()).Select(ParseTrackScript).ToArray(),
+            TrackInterfaces = (TrackInterface ?? Array.Empty<string>()).Select(ParseTrackInterface).Select(InSyncGroup).ToArray(),
+            TrackChecks = (TrackScript ?? Array.Empty<Hashtable>()).Select(ParseTrackScript).Select(InSyncGroup).ToArray(),
+            LvsSyncDaemon = BuildSyncDaemon(),
         };
     }
 

@@ -48,8 +48,10 @@ public abstract class VrrpInstanceSelectorCmdletBase : LvsCmdletBase
 /// State (Init, Backup, Master, Fault), the Priority advertised now (after tracking), the MasterAddress it
 /// follows, and Counters: adverts in and out, priority-0 adverts, transitions, announcements, and the packets
 /// dropped by reason (BadTtl, BadChecksum, BadPassword, IntervalMismatch, ...).</para>
-/// <para>History holds the last state changes with their time and reason; LastError the last failure of a send
-/// or an address change. The objects are live: reading a property again shows the current value.</para>
+/// <para>History holds the last state changes with their time and reason; LastError the last failure of a send,
+/// an address change or the IPVS sync daemon. SyncGroupName names the instance's sync group (Get-LvsVrrpSyncGroup
+/// shows the group); LvsSyncDaemon the role of the IPVS sync daemon it drives ("master on eth1 (syncid 5)", as
+/// ipvsadm -L --daemon lists it) with its Errors. The objects are live: reading a property again shows the current value.</para>
 /// </remarks>
 /// <example title="The table">
 /// <code>
