@@ -101,7 +101,7 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
         if (found is null && reportMissing)
         {
             bool serviceMissing = all.Count == 0 && Client(ns).GetVirtualService(key, includeRealServers: false) is null;
-            WriteError(serviceMissing ? ErrorMapper.ServiceNotFound(key, target) : ErrorMapper.RealServerMissing(RealServerCmdletBase.Identity(key, address, port), target));
+            WriteError(serviceMissing ? ErrorMapper.ServiceNotFound(key, target) : ErrorMapper.RealServerMissing(RealServerSelectorCmdletBase.Identity(key, address, port), target));
         }
         return found;
     }

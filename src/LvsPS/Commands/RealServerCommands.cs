@@ -63,17 +63,17 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
     /// <summary>The virtual service to add to: "tcp/10.0.0.3:80", "udp/[2001:db8::1]:53", "fwmark/3", "fwmark/3/ipv6" (ipvsadm -t, -u, -f), or an object from Get-LvsVirtualService or Get-LvsRealServer.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdentitySet, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53 or fwmark/3.")]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
-    public VirtualServiceIdentity VirtualService { get; set; } = null!;
+    public override VirtualServiceIdentity VirtualService { get; set; } = null!;
 
     /// <summary>The real server (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80". Without a port it gets the service's port.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = IdentitySet, HelpMessage = "The real server: 10.0.0.7, 10.0.0.7:8080 or [2001:db8::7]:80.")]
     [ValidateNotNullOrEmpty]
-    public string Address { get; set; } = null!;
+    public override string Address { get; set; } = null!;
 
     /// <summary>The real server's port, if not written in -Address; the service's port when omitted (0 for firewall-mark services, where the packet keeps its port).</summary>
     [Parameter(ParameterSetName = IdentitySet)]
     [ValidateRange(0, 65535)]
-    public int? Port { get; set; }
+    public override int? Port { get; set; }
 
     /// <summary>Whole real-server records (constructed, or from Get-LvsRealServer); each is added to the service it names. An array given here goes in one netlink batch per namespace.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet, HelpMessage = "RealServer records to add.")]
@@ -87,17 +87,15 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
             return;
         }
         RealServer? d = null;
-        if (!TryRun(VirtualService, () =>
+        if (BindTarget() is not { } t || !TryRun(t.Input, () =>
             {
-                (IPAddress address, ushort? portInAddress) = InputParsing.ParseEndpoint(Address);
-                VirtualServiceKey key = VirtualService.Key;
-                d = ApplySettings(new RealServer { VirtualService = key, Address = address, Port = InputParsing.RealServerPort(Port, portInAddress, key), Forwarding = DefaultForwarding });
-                IpvsValidation.Validate(d, key);
+                d = ApplySettings(new RealServer { VirtualService = t.Service, Address = t.Address, Port = t.Port, Forwarding = DefaultForwarding });
+                IpvsValidation.Validate(d, t.Service);
             }))
             return;
         if (!ShouldProcess(d!.ToString(), $"Add real server ({LvsFormat.Describe(d)})"))
             return;
-        string? ns = ResolveNamespace(VirtualService.NetworkNamespace);
+        string? ns = t.Namespace;
         WriteVerbose($"Sending NEW_DEST {d}: {LvsFormat.Describe(d)}.");
         if (TryRun(d.ToString(), () => Client(ns).AddRealServer(d)) && PassThru)
             TryRun(d.ToString(), () => WriteFromKernel(ns, new[] { d }));
@@ -285,48 +283,23 @@ public sealed class GetLvsRealServerCommand : LvsCmdletBase
 [OutputType(typeof(RealServer))]
 public sealed class SetLvsRealServerCommand : RealServerCmdletBase
 {
-    /// <summary>The virtual service of the real server: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsRealServer (which binds with its address and port).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53 or fwmark/3.")]
-    [ArgumentCompleter(typeof(VirtualServiceCompleter))]
-    public VirtualServiceIdentity VirtualService { get; set; } = null!;
-
-    /// <summary>The real server's address (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80".</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The real server: 10.0.0.7, 10.0.0.7:8080 or [2001:db8::7]:80.")]
-    [ValidateNotNullOrEmpty]
-    public string Address { get; set; } = null!;
-
-    /// <summary>The real server's port, if not written in -Address; the service's port when omitted.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, 65535)]
-    public int? Port { get; set; }
-
     protected override void ProcessRecord()
     {
-        VirtualServiceKey key = VirtualService.Key;
-        IPAddress? address = null;
-        ushort port = 0;
-        if (!TryRun(VirtualService, () =>
-            {
-                (address, ushort? portInAddress) = InputParsing.ParseEndpoint(Address);
-                port = InputParsing.RealServerPort(Port, portInAddress, key);
-                if (IsBound(nameof(Forwarding)))
-                    InputParsing.ParseForwarding(Forwarding); // a bad name is refused before the kernel is asked
-            }))
+        // A bad -Forwarding name is refused before the kernel is asked.
+        if (BindTarget() is not { } t || !TryRun(t.Input, () => { if (IsBound(nameof(Forwarding))) InputParsing.ParseForwarding(Forwarding); }))
             return;
-        string identity = Identity(key, address!, port);
-        string? ns = ResolveNamespace(VirtualService.NetworkNamespace);
-        TryRun(identity, () =>
+        TryRun(t.Identity, () =>
         {
             // Read-modify-write: SET_DEST replaces every setting, tunnel ones included.
-            if (ReadRealServer(ns, key, address!, port, identity) is not { } current)
+            if (ReadRealServer(t.Namespace, t.Service, t.Address, t.Port, t.Identity) is not { } current)
                 return;
             RealServer updated = ApplySettings(current);
-            IpvsValidation.Validate(updated, key);
-            if (!ShouldProcess(identity, $"Update real server ({LvsFormat.Describe(updated)})"))
+            IpvsValidation.Validate(updated, t.Service);
+            if (!ShouldProcess(t.Identity, $"Update real server ({LvsFormat.Describe(updated)})"))
                 return;
-            WriteVerbose($"Sending SET_DEST {identity}: {LvsFormat.Describe(updated)} (was {LvsFormat.Describe(current)}).");
-            Client(ns).UpdateRealServer(updated);
-            if (PassThru && ReadRealServer(ns, key, address!, port, identity) is { } after)
+            WriteVerbose($"Sending SET_DEST {t.Identity}: {LvsFormat.Describe(updated)} (was {LvsFormat.Describe(current)}).");
+            Client(t.Namespace).UpdateRealServer(updated);
+            if (PassThru && ReadRealServer(t.Namespace, t.Service, t.Address, t.Port, t.Identity) is { } after)
                 WriteObject(after);
         });
     }
