@@ -105,12 +105,14 @@ internal static class RouteNetlinkCodec
         uint flags = BinaryPrimitives.ReadUInt32LittleEndian(payload[8..]);
         string name = "";
         string? kind = null;
+        byte[] hardwareAddress = [];
         var r = new NetlinkAttributeReader(payload[ifinfomsg.Size..]);
         while (r.MoveNext())
         {
             switch (r.Type)
             {
                 case if_link_h.IFLA_IFNAME: name = r.GetString(); break;
+                case if_link_h.IFLA_ADDRESS: hardwareAddress = r.Payload.ToArray(); break;
                 case if_link_h.IFLA_LINKINFO:
                     var info = r.Nested();
                     while (info.MoveNext())
@@ -120,7 +122,7 @@ internal static class RouteNetlinkCodec
             }
         }
         ThrowIfMalformed(r.Error, "RTM_NEWLINK");
-        return new NetworkLink { Index = index, Name = name, Flags = flags, HardwareType = hardware, Kind = kind };
+        return new NetworkLink { Index = index, Name = name, Flags = flags, HardwareType = hardware, Kind = kind, HardwareAddress = hardwareAddress };
     }
 
     /// <summary>Decodes an RTM_NEWROUTE payload.</summary>
