@@ -82,6 +82,47 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>A batch this long is sent while piped input still arrives, so memory stays bounded.</summary>
+    internal const int FlushChanges = 2000;
+
+    /// <summary>Changes per Apply call; a batch of more than one chunk reports progress between them.</summary>
+    internal const int ChunkChanges = 500;
+
+    /// <summary>
+    /// Sends a batch to the kernel in chunks of <see cref="ChunkChanges"/>, with progress when it takes more
+    /// than one. Returns the kernel's answer to each change sent; when a chunk cannot be sent at all (written
+    /// as an error), the rest is not tried and the answers stop there.
+    /// </summary>
+    protected List<IpvsChangeResult> ApplyInChunks(string? ns, List<IpvsChange> changes, string activity)
+    {
+        int total = changes.Count;
+        var results = new List<IpvsChangeResult>(total);
+        var progress = new ProgressRecord(ProgressActivityId, activity, "Sending")
+        {
+            CurrentOperation = ns is null ? null : $"Network namespace '{ns}'",
+        };
+        for (int at = 0; at < total; at += ChunkChanges)
+        {
+            if (total > ChunkChanges)
+            {
+                progress.StatusDescription = $"{at} of {total} changes applied";
+                progress.PercentComplete = at * 100 / total;
+                WriteProgress(progress);
+            }
+            List<IpvsChange> chunk = changes.GetRange(at, Math.Min(ChunkChanges, total - at));
+            if (!TryRun(ns, () => results.AddRange(Client(ns).Apply(chunk))))
+                break;
+        }
+        if (total > ChunkChanges)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+        return results;
+    }
+
+    private const int ProgressActivityId = 0x1f5;
+
     protected bool TryValidate(VirtualService service, object? target)
         => TryRun(target, () => IpvsValidation.Validate(service));
 

@@ -19,8 +19,10 @@ namespace LvsPS.Commands;
 /// Every rule is checked before anything is sent. A real server that exists already is RealServerExists
 /// (ResourceExists); a missing service is VirtualServiceNotFound.</para>
 /// <para>RealServer records (constructed, or from Get-LvsRealServer of another service or namespace) are added
-/// to the service they name; an array given to -InputObject goes in one netlink batch per namespace, piped
-/// records as they arrive. Each refusal is its own error and the rest goes on.</para>
+/// to the service they name. Piped or given as an array to -InputObject, they are collected and go to the kernel
+/// in netlink batches per namespace, at the end of the pipeline (or every 2000 records); -WhatIf and -Confirm ask
+/// for each as it arrives. A batch is not a transaction: each refusal is its own error, with the refused record as
+/// the target, and the rest is still added; -PassThru writes the added real servers once their batch is applied.</para>
 /// </remarks>
 /// <example title="LVS-DR: two web servers behind 10.0.0.3">
 /// <code>
@@ -45,7 +47,7 @@ namespace LvsPS.Commands;
 /// <para>Each piped service binds to -VirtualService; the new real server starts quiesced (weight 0) until
 /// Set-LvsRealServer gives it a weight.</para>
 /// </example>
-/// <input type="LvsPS.Native.Ipvs.RealServer">Whole real-server records, bound to -InputObject: each added to the service it names.</input>
+/// <input type="LvsPS.Native.Ipvs.RealServer">Whole real-server records, bound to -InputObject: each added to the service it names, in batches per namespace.</input>
 /// <input type="LvsPS.Native.Ipvs.VirtualService">A service (or its identity string, tcp/10.0.0.3:80), bound to -VirtualService.</input>
 /// <output type="LvsPS.Native.Ipvs.RealServer">With -PassThru, each added real server as the kernel reports it. Nothing otherwise.</output>
 /// <seealso cref="GetLvsRealServerCommand"/>
@@ -75,15 +77,18 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
     [ValidateRange(0, 65535)]
     public override int? Port { get; set; }
 
-    /// <summary>Whole real-server records (constructed, or from Get-LvsRealServer); each is added to the service it names. An array given here goes in one netlink batch per namespace.</summary>
+    /// <summary>Whole real-server records (constructed, or from Get-LvsRealServer); each is added to the service it names. Piped or given as an array, they go in netlink batches per namespace.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet, HelpMessage = "RealServer records to add.")]
     public RealServer[] InputObject { get; set; } = null!;
+
+    /// <summary>Piped records wait here, per namespace, until EndProcessing (or a full batch) sends them.</summary>
+    private readonly Dictionary<string, (string? Namespace, List<RealServer> Items)> _pending = new(StringComparer.Ordinal);
 
     protected override void ProcessRecord()
     {
         if (ParameterSetName == InputObjectSet)
         {
-            AddMany(InputObject);
+            Collect(InputObject);
             return;
         }
         RealServer? d = null;
@@ -101,10 +106,18 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
             TryRun(d.ToString(), () => WriteFromKernel(ns, new[] { d }));
     }
 
-    /// <summary>The bulk path: one Apply per namespace; each refusal becomes its own error record.</summary>
-    private void AddMany(RealServer[] realServers)
+    protected override void EndProcessing()
     {
-        var byNamespace = new Dictionary<string, (string? Namespace, List<RealServer> Items)>(StringComparer.Ordinal);
+        if (!CancellationToken.IsCancellationRequested)
+            foreach ((string? ns, List<RealServer> items) in _pending.Values)
+                Send(ns, items);
+        _pending.Clear();
+        base.EndProcessing();
+    }
+
+    /// <summary>The bulk path: valid records are queued per namespace; -WhatIf asks for each as it arrives.</summary>
+    private void Collect(RealServer[] realServers)
+    {
         foreach (RealServer? d in realServers)
         {
             if (CancellationToken.IsCancellationRequested)
@@ -112,27 +125,32 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
             if (d is null || !TryValidate(d, d) || !ShouldProcess(d.ToString(), $"Add real server ({LvsFormat.Describe(d)})"))
                 continue;
             string? ns = ResolveNamespace(d.NetworkNamespace);
-            if (!byNamespace.TryGetValue(ns ?? "", out var group))
-                byNamespace[ns ?? ""] = group = (ns, new List<RealServer>());
+            if (!_pending.TryGetValue(ns ?? "", out var group))
+                _pending[ns ?? ""] = group = (ns, new List<RealServer>());
             group.Items.Add(d);
-        }
-        foreach ((string? ns, List<RealServer> items) in byNamespace.Values)
-        {
-            WriteVerbose($"Sending {items.Count} NEW_DEST requests in one batch{(ns is null ? "" : $" to network namespace '{ns}'")}.");
-            IReadOnlyList<IpvsChangeResult>? results = null;
-            if (!TryRun(ns, () => results = Client(ns).Apply(items.Select(IpvsChange.Add).ToList())))
-                continue;
-            var added = new List<RealServer>();
-            for (int i = 0; i < results!.Count; i++)
+            if (group.Items.Count >= FlushChanges)
             {
-                if (results[i].Error is { } error)
-                    WriteFailure(error, items[i]);
-                else
-                    added.Add(items[i]);
+                _pending.Remove(ns ?? "");
+                Send(ns, group.Items);
             }
-            if (PassThru)
-                TryRun(ns, () => WriteFromKernel(ns, added));
         }
+    }
+
+    /// <summary>One batch per namespace; each refusal becomes its own error record, with the refused record as target.</summary>
+    private void Send(string? ns, List<RealServer> items)
+    {
+        WriteVerbose($"Sending {items.Count} NEW_DEST requests in one batch{(ns is null ? "" : $" to network namespace '{ns}'")}.");
+        List<IpvsChangeResult> results = ApplyInChunks(ns, items.Select(IpvsChange.Add).ToList(), "Adding real servers");
+        var added = new List<RealServer>();
+        for (int i = 0; i < results.Count; i++)
+        {
+            if (results[i].Error is { } error)
+                WriteFailure(error, items[i]);
+            else
+                added.Add(items[i]);
+        }
+        if (PassThru && added.Count > 0)
+            TryRun(ns, () => WriteFromKernel(ns, added));
     }
 
     /// <summary>Re-reads the added real servers, one dump per service concerned.</summary>
