@@ -4,13 +4,13 @@ using LvsPS.Native.Ipvs;
 namespace LvsPS;
 
 /// <summary>
-/// What every LvsPS cmdlet shares: -NetworkNamespace, one IpvsClient per namespace kept for
-/// the whole pipeline (a socket and a family lookup per input would dominate bulk runs), a
+/// What every LvsPS cmdlet shares: -NetworkNamespace, one IpvsClient (or route netlink client)
+/// per namespace kept for the whole pipeline (a socket and a family lookup per input would dominate bulk runs), a
 /// token that Ctrl+C cancels, and the mapping of core exceptions to ErrorRecords.
 /// </summary>
 public abstract class LvsCmdletBase : PSCmdlet, IDisposable
 {
-    private readonly Dictionary<string, IpvsClient> _clients = new(StringComparer.Ordinal);
+    private readonly Dictionary<(Type Kind, string Namespace), IDisposable> _opened = new();
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>The network namespace to administer: a name from ip netns (/run/netns/NAME) or a path such as /proc/1234/ns/net. The current namespace when omitted, or the namespace a piped object was read from. A namespace that does not exist stops the command with NetworkNamespaceNotFound.</summary>
@@ -31,14 +31,22 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
     /// namespace, no privilege) blocks every input alike, so it terminates the command.
     /// </summary>
     protected IpvsClient Client(string? networkNamespace)
+        => OpenOnce(networkNamespace, "IPVS (generic netlink)", IpvsClient.Open);
+
+    /// <summary>
+    /// A per-namespace resource (a netlink client) opened on first use and kept until the pipeline
+    /// ends. A failure to open it blocks every input alike, so it terminates the command.
+    /// </summary>
+    protected T OpenOnce<T>(string? networkNamespace, string what, Func<string?, T> open) where T : class, IDisposable
     {
-        string slot = networkNamespace ?? "";
-        if (_clients.TryGetValue(slot, out IpvsClient? client))
-            return client;
-        WriteVerbose(networkNamespace is null ? "Opening IPVS (generic netlink) in the current network namespace." : $"Opening IPVS (generic netlink) in network namespace '{networkNamespace}'.");
+        var slot = (typeof(T), networkNamespace ?? "");
+        if (_opened.TryGetValue(slot, out IDisposable? existing))
+            return (T)existing;
+        WriteVerbose(networkNamespace is null ? $"Opening {what} in the current network namespace." : $"Opening {what} in network namespace '{networkNamespace}'.");
+        T opened;
         try
         {
-            client = IpvsClient.Open(networkNamespace);
+            opened = open(networkNamespace);
         }
         catch (Exception e) when (ErrorMapper.IsMapped(e))
         {
@@ -46,8 +54,8 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
             ThrowTerminatingError(record);
             throw; // not reached: ThrowTerminatingError always throws
         }
-        _clients[slot] = client;
-        return client;
+        _opened[slot] = opened;
+        return opened;
     }
 
     /// <summary>Writes the failure of one input; global blockers (privilege, no IPVS) terminate.</summary>
@@ -73,6 +81,47 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
             return false;
         }
     }
+
+    /// <summary>A batch this long is sent while piped input still arrives, so memory stays bounded.</summary>
+    internal const int FlushChanges = 2000;
+
+    /// <summary>Changes per Apply call; a batch of more than one chunk reports progress between them.</summary>
+    internal const int ChunkChanges = 500;
+
+    /// <summary>
+    /// Sends a batch to the kernel in chunks of <see cref="ChunkChanges"/>, with progress when it takes more
+    /// than one. Returns the kernel's answer to each change sent; when a chunk cannot be sent at all (written
+    /// as an error), the rest is not tried and the answers stop there.
+    /// </summary>
+    protected List<IpvsChangeResult> ApplyInChunks(string? ns, List<IpvsChange> changes, string activity)
+    {
+        int total = changes.Count;
+        var results = new List<IpvsChangeResult>(total);
+        var progress = new ProgressRecord(ProgressActivityId, activity, "Sending")
+        {
+            CurrentOperation = ns is null ? null : $"Network namespace '{ns}'",
+        };
+        for (int at = 0; at < total; at += ChunkChanges)
+        {
+            if (total > ChunkChanges)
+            {
+                progress.StatusDescription = $"{at} of {total} changes applied";
+                progress.PercentComplete = at * 100 / total;
+                WriteProgress(progress);
+            }
+            List<IpvsChange> chunk = changes.GetRange(at, Math.Min(ChunkChanges, total - at));
+            if (!TryRun(ns, () => results.AddRange(Client(ns).Apply(chunk))))
+                break;
+        }
+        if (total > ChunkChanges)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+        return results;
+    }
+
+    private const int ProgressActivityId = 0x1f5;
 
     protected bool TryValidate(VirtualService service, object? target)
         => TryRun(target, () => IpvsValidation.Validate(service));
@@ -101,7 +150,7 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
         if (found is null && reportMissing)
         {
             bool serviceMissing = all.Count == 0 && Client(ns).GetVirtualService(key, includeRealServers: false) is null;
-            WriteError(serviceMissing ? ErrorMapper.ServiceNotFound(key, target) : ErrorMapper.RealServerMissing(RealServerCmdletBase.Identity(key, address, port), target));
+            WriteError(serviceMissing ? ErrorMapper.ServiceNotFound(key, target) : ErrorMapper.RealServerMissing(RealServerSelectorCmdletBase.Identity(key, address, port), target));
         }
         return found;
     }
@@ -121,8 +170,8 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
 
     private void DisposeClients()
     {
-        foreach (IpvsClient client in _clients.Values)
-            client.Dispose();
-        _clients.Clear();
+        foreach (IDisposable opened in _opened.Values)
+            opened.Dispose();
+        _opened.Clear();
     }
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Net;
 using LvsPS.Native.Ipvs;
 
 namespace LvsPS;
@@ -7,9 +6,9 @@ namespace LvsPS;
 /// <summary>
 /// The real-server settings shared by Add- and Set-LvsRealServer, applied only when bound so
 /// that Set keeps everything else of the record it read back (tunnel settings included:
-/// the kernel resets what is not resent).
+/// the kernel resets what is not resent). The real server itself is named by the selector below.
 /// </summary>
-public abstract class RealServerCmdletBase : LvsCmdletBase
+public abstract class RealServerCmdletBase : RealServerSelectorCmdletBase
 {
     /// <summary>What Add-LvsRealServer uses without -Forwarding: direct routing, as ipvsadm (-g) does.</summary>
     protected const ForwardingMethod DefaultForwarding = ForwardingMethod.Route;
@@ -74,6 +73,4 @@ public abstract class RealServerCmdletBase : LvsCmdletBase
             d = d with { TunnelChecksum = TunnelChecksum };
         return d;
     }
-
-    internal static string Identity(VirtualServiceKey key, IPAddress address, ushort port) => $"{key} -> {VirtualServiceKey.FormatEndpoint(address, port)}";
 }

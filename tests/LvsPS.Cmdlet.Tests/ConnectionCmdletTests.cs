@@ -137,10 +137,14 @@ public sealed class ConnectionCmdletTests(SessionFixture fixture) : IClassFixtur
     [Fact]
     public void The_live_table_needs_IPVS()
     {
-        foreach (string command in new[] { "Get-LvsConnection", "Get-LvsConnection -IncludeOrigin -State ESTABLISHED" })
+        foreach ((string command, string file) in new[] { ("Get-LvsConnection", "ip_vs_conn"), ("Get-LvsConnection -IncludeOrigin -State ESTABLISHED", "ip_vs_conn_sync") })
         {
             ErrorRecord e = Assert.IsType<ErrorRecord>(Assert.Single(_ps.Invoke(Expect.CatchTerminating(command)).Output).BaseObject);
             Assert.Equal("IpvsNotAvailable", e.FullyQualifiedErrorId.Split(',')[0]);
+            // The message names the file that is missing, not the netlink family that was never asked for.
+            Assert.Contains($"/proc/net/{file} is missing", e.Exception.Message);
+            Assert.DoesNotContain("netlink", e.Exception.Message);
+            Assert.Equal("Load the IPVS module: modprobe ip_vs", e.ErrorDetails?.RecommendedAction);
         }
         ErrorRecord ns = Assert.IsType<ErrorRecord>(Assert.Single(_ps.Invoke(Expect.CatchTerminating("Get-LvsConnection -NetworkNamespace lvsps-no-such-ns")).Output).BaseObject);
         Assert.Equal("NetworkNamespaceNotFound", ns.FullyQualifiedErrorId.Split(',')[0]);

@@ -66,6 +66,12 @@ public sealed class ErrorMapperTests(SessionFixture fixture) : IClassFixture<Ses
         Assert.Equal(("IpvsNotAvailable", ErrorCategory.ResourceUnavailable), (noIpvs.FullyQualifiedErrorId, noIpvs.CategoryInfo.Category));
         Assert.Equal("Load the IPVS module: modprobe ip_vs", noIpvs.ErrorDetails!.RecommendedAction);
 
+        (ErrorRecord noProc, bool t0) = Map(IpvsNotAvailableException.ProcFileMissing("ip_vs_conn"), "x");
+        Assert.True(t0);
+        Assert.Equal(("IpvsNotAvailable", ErrorCategory.ResourceUnavailable), (noProc.FullyQualifiedErrorId, noProc.CategoryInfo.Category));
+        Assert.Contains("/proc/net/ip_vs_conn is missing", noProc.ErrorDetails!.Message);
+        Assert.Equal("Load the IPVS module: modprobe ip_vs", noProc.ErrorDetails.RecommendedAction);
+
         (ErrorRecord denied, bool t2) = Map(new NetlinkException(Errno.EPERM, "open generic netlink: EPERM"), "x");
         Assert.True(t2);
         Assert.Equal(("PermissionDenied", ErrorCategory.PermissionDenied), (denied.FullyQualifiedErrorId, denied.CategoryInfo.Category));

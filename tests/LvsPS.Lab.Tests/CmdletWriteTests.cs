@@ -126,4 +126,43 @@ public sealed class CmdletWriteTests : CmdletLabBase
         Ps.Run("Get-LvsVirtualService | New-LvsVirtualService -NetworkNamespace $args[0]", copy.Name);
         Assert.Equal(rules, copy.SavedRules());
     }
+
+    [Fact]
+    public void APipedTableOf200ServicesLandsInBatches()
+    {
+        // 200 NAT services with two real servers each: 600 changes, more than one Apply chunk.
+        var services = Enumerable.Range(0, 200).Select(i =>
+        {
+            var key = VirtualServiceKey.Parse($"tcp/10.9.{i / 100}.{i % 100 + 1}:80");
+            return new VirtualService
+            {
+                Key = key, Scheduler = "wlc",
+                RealServers = new[] { 7, 8 }.Select(h => new RealServer
+                {
+                    VirtualService = key, Address = System.Net.IPAddress.Parse($"192.168.9.{h}"), Port = 8080,
+                    Forwarding = ForwardingMethod.Masquerade, Weight = (uint)h,
+                }).ToArray(),
+            };
+        }).ToList();
+        VirtualService duplicate = services[17] with { RealServers = Array.Empty<RealServer>() };
+
+        var r = Ps.Invoke("$args[0] | New-LvsVirtualService -PassThru", new object[] { services.Append(duplicate).ToArray() });
+
+        // The duplicate is refused on its own, with itself as the target; everything else is created.
+        var e = Assert.Single(r.AllErrors);
+        Assert.Equal("VirtualServiceExists", e.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Same(duplicate, e.TargetObject);
+        Assert.Equal(200, r.Objects<VirtualService>().Count());
+        var expected = services.SelectMany(s => new[] { $"-A -t {s.Key.Address}:80 -s wlc" }
+                .Concat(s.RealServers.Select(d => $"-a -t {s.Key.Address}:80 -r {d.Address}:8080 -m -w {d.Weight}")))
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, Ns.SavedRules());
+
+        // Piped real-server records are batched the same way: a third real server for every service.
+        var third = services.Select(s => s.RealServers[0] with { Address = System.Net.IPAddress.Parse("192.168.9.9"), Weight = 9 }).ToArray();
+        var added = Ps.Invoke("$args[0] | Add-LvsRealServer -PassThru", new object[] { third });
+        Assert.Empty(added.AllErrors);
+        Assert.Equal(200, added.Objects<RealServer>().Count());
+        Assert.Equal(200, Ns.SavedRules().Count(r => r.Contains("-r 192.168.9.9:8080 -m -w 9", StringComparison.Ordinal)));
+    }
 }

@@ -9,42 +9,28 @@ using Xunit;
 namespace LvsPS.Lab.Tests;
 
 /// <summary>
-/// A NAT director with real traffic, built once for the class (the VM is slow): client ns →
-/// director ns (IPVS) → real server ns running busybox httpd. The session's cmdlets target the
-/// director. Each test uses its own virtual ports, so entries left by another test (TIME_WAIT
-/// lasts two minutes) never count; whole-table comparisons include them on both sides.
+/// A NAT director with real traffic, built once for the class (the VM is slow): the client →
+/// director (IPVS) → real server of a <see cref="TrafficTopology"/>, busybox httpd answering. The
+/// session's cmdlets target the director. Each test uses its own virtual ports, so entries left by
+/// another test (TIME_WAIT lasts two minutes) never count; whole-table comparisons include them on both sides.
 /// </summary>
 public sealed class NatTrafficFixture : IDisposable
 {
-    public const string Vip = "192.168.78.100", ClientIp = "192.168.78.2", RealIp = "10.78.0.11";
-    public readonly LabNamespace Director = new(), Client = new(), Real = new();
-    public readonly PowerShellSession Ps;
+    public const string Vip = TrafficTopology.NatVip, ClientIp = TrafficTopology.ClientWan, RealIp = TrafficTopology.Rs1Address;
+    private readonly TrafficTopology _t = new();
+    public readonly LabNamespace Director, Client;
     public readonly string Dir = Directory.CreateTempSubdirectory("lvsps-ops-lab").FullName;
-    private readonly Process _httpd;
 
     public NatTrafficFixture()
     {
-        Director.Exec("ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", Client.Name);
-        Director.Exec("ip", "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns", Real.Name);
-        Director.Exec("ip", "addr", "add", "192.168.78.1/24", "dev", "eth0");
-        Director.Exec("ip", "addr", "add", Vip + "/24", "dev", "eth0");
-        Director.Exec("ip", "addr", "add", "10.78.0.1/24", "dev", "eth1");
-        Director.Exec("ip", "link", "set", "eth0", "up");
-        Director.Exec("ip", "link", "set", "eth1", "up");
-        Director.Exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
-        Client.Exec("ip", "addr", "add", ClientIp + "/24", "dev", "eth0");
-        Client.Exec("ip", "link", "set", "eth0", "up");
-        Real.Exec("ip", "addr", "add", RealIp + "/24", "dev", "eth0");
-        Real.Exec("ip", "link", "set", "eth0", "up");
-        Real.Exec("ip", "route", "add", "default", "via", "10.78.0.1");
-        File.WriteAllText(Path.Combine(Dir, "index.html"), "rs1\n");
-        _httpd = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", Real.Name, "busybox", "httpd", "-f", "-p", "80", "-h", Dir]))!;
-        for (int i = 0; i < 100 && Shell.RunWithStatus(["ip", "netns", "exec", Real.Name, "curl", "-s", "-o", "/dev/null", "--max-time", "1", $"http://{RealIp}/"], out int rc) is var _ && rc != 0; i++)
-            Thread.Sleep(100);
+        Director = LabNamespace.Attach(_t.Director);
+        Client = LabNamespace.Attach(_t.Client);
+        _t.PrepareNatDirector();
         // Previous weights of drained real servers go to a private directory, not /run/lvsps.
         Environment.SetEnvironmentVariable("LVSPS_DRAIN_DIR", Path.Combine(Dir, "drain"));
-        Ps = new PowerShellSession(Director.Name);
     }
+
+    public PowerShellSession Ps => _t.Ps;
 
     /// <summary>A NAT service on the VIP at <paramref name="port"/> with the real server behind it (httpd on port 80).</summary>
     public void Service(int port, params string[] options)
@@ -62,13 +48,7 @@ public sealed class NatTrafficFixture : IDisposable
     public void Dispose()
     {
         Environment.SetEnvironmentVariable("LVSPS_DRAIN_DIR", null);
-        Ps.Dispose();
-        // ip netns exec execs httpd: one process. (Kill(entireProcessTree) stops the tree with SIGSTOP first, which
-        // can leave a stopped process in the test host's process group and get the whole run a SIGHUP.)
-        try { _httpd.Kill(); _httpd.WaitForExit(5000); } catch (InvalidOperationException) { }
-        Director.Dispose();
-        Client.Dispose();
-        Real.Dispose();
+        _t.Dispose();
         Directory.Delete(Dir, recursive: true);
     }
 }
@@ -116,7 +96,7 @@ public sealed class OperationsLabTests(NatTrafficFixture lab) : IClassFixture<Na
         Assert.Equal(3, Count($"Get-LvsVirtualService tcp/{Vip}:80 | Get-LvsConnection"));
         Assert.Equal(witness.Count(r => r.State == "TIME_WAIT"), Count("Get-LvsConnection -State TIME_WAIT"));
         Assert.Equal(witness.Count(r => r.Source.EndsWith(":0", StringComparison.Ordinal)), Count("Get-LvsConnection -Template"));
-        Assert.Equal(witness.Count, Count("Get-LvsConnection -ClientAddress 192.168.78.0/24"));
+        Assert.Equal(witness.Count, Count("Get-LvsConnection -ClientAddress 192.168.60.0/24"));
         Assert.Equal(0, Count("Get-LvsConnection -ClientAddress 10.0.0.0/8"));
         Assert.Equal(0, Count("Get-LvsConnection -Protocol udp"));
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using LvsPS.Lab.Tests.Infrastructure;
 using LvsPS.Native.Ipvs;
@@ -9,61 +8,28 @@ namespace LvsPS.Lab.Tests;
 
 /// <summary>
 /// IpvsConnectionReader and IpvsGlobalStatistics against the real kernel: real NAT traffic
-/// (client ns → director ns with IPVS → real server ns running busybox httpd) creates the
-/// entries; ipvsadm -Lnc and -Ln --stats in the director's namespace are the witnesses.
+/// (client → director with IPVS → real server running busybox httpd, a <see cref="TrafficTopology"/>)
+/// creates the entries; ipvsadm -Lnc and -Ln --stats in the director's namespace are the witnesses.
+/// Each test builds its own topology: the global statistics must count only its own connections.
 /// </summary>
 public sealed class ProcLabTests : IDisposable
 {
-    private const string Vip = "192.168.77.100", ClientIp = "192.168.77.2", RealIp = "10.77.0.11";
-    private readonly LabNamespace _director = new(), _client = new(), _real = new();
-    private readonly Process _httpd;
-    private readonly string _www = Directory.CreateTempSubdirectory("lvsps-www").FullName;
+    private const string Vip = TrafficTopology.NatVip, ClientIp = TrafficTopology.ClientWan, RealIp = TrafficTopology.Rs1Address;
+    private readonly TrafficTopology _t = new();
+    private readonly LabNamespace _director, _client;
 
     public ProcLabTests()
     {
-        // Point-to-point veths created inside the namespaces: nothing is added to the root namespace.
-        _director.Exec("ip", "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", _client.Name);
-        _director.Exec("ip", "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns", _real.Name);
-        _director.Exec("ip", "addr", "add", "192.168.77.1/24", "dev", "eth0");
-        _director.Exec("ip", "addr", "add", Vip + "/24", "dev", "eth0");
-        _director.Exec("ip", "addr", "add", "10.77.0.1/24", "dev", "eth1");
-        _director.Exec("ip", "link", "set", "eth0", "up");
-        _director.Exec("ip", "link", "set", "eth1", "up");
-        _director.Exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
-        _client.Exec("ip", "addr", "add", ClientIp + "/24", "dev", "eth0");
-        _client.Exec("ip", "link", "set", "eth0", "up");
-        _real.Exec("ip", "addr", "add", RealIp + "/24", "dev", "eth0");
-        _real.Exec("ip", "link", "set", "eth0", "up");
-        _real.Exec("ip", "route", "add", "default", "via", "10.77.0.1");
-        File.WriteAllText(Path.Combine(_www, "index.html"), "rs1\n");
-        _httpd = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", _real.Name, "busybox", "httpd", "-f", "-p", "80", "-h", _www]))!;
-        WaitForHttp();
-
+        _director = LabNamespace.Attach(_t.Director);
+        _client = LabNamespace.Attach(_t.Client);
+        _t.PrepareNatDirector();
         _director.Ipvsadm("-A", "-t", Vip + ":80", "-s", "rr");
         _director.Ipvsadm("-a", "-t", Vip + ":80", "-r", RealIp + ":80", "-m");
         _director.Ipvsadm("-A", "-t", Vip + ":8080", "-s", "rr", "-p", "120");
         _director.Ipvsadm("-a", "-t", Vip + ":8080", "-r", RealIp + ":80", "-m");
     }
 
-    public void Dispose()
-    {
-        try { _httpd.Kill(); _httpd.WaitForExit(5000); } catch (InvalidOperationException) { }
-        _director.Dispose();
-        _client.Dispose();
-        _real.Dispose();
-        Directory.Delete(_www, recursive: true);
-    }
-
-    private void WaitForHttp()
-    {
-        for (int i = 0; i < 100; i++)
-        {
-            if (Shell.RunWithStatus(["ip", "netns", "exec", _real.Name, "curl", "-s", "-o", "/dev/null", "--max-time", "1", $"http://{RealIp}/"], out int rc) is var _ && rc == 0)
-                return;
-            Thread.Sleep(100);
-        }
-        throw new InvalidOperationException("busybox httpd did not answer in the real server namespace");
-    }
+    public void Dispose() => _t.Dispose();
 
     private void Get(string endpoint, int times)
     {
@@ -120,7 +86,7 @@ public sealed class ProcLabTests : IDisposable
 
         using (IpvsConnectionParser templates = IpvsConnectionReader.Open(_director.Name, new ConnectionFilter { Templates = TemplateFilter.Only }))
             Assert.Equal(1, templates.CountMatching());
-        Assert.Equal(5, IpvsConnectionReader.Read(_director.Name, new ConnectionFilter { Templates = TemplateFilter.Exclude, ClientNetwork = ConnectionFilter.ParseClientNetwork("192.168.77.0/24") }).Count());
+        Assert.Equal(5, IpvsConnectionReader.Read(_director.Name, new ConnectionFilter { Templates = TemplateFilter.Exclude, ClientNetwork = ConnectionFilter.ParseClientNetwork("192.168.60.0/24") }).Count());
         Assert.Empty(IpvsConnectionReader.Read(_director.Name, new ConnectionFilter { ClientNetwork = ConnectionFilter.ParseClientNetwork("192.168.78.0/24") }));
 
         // ip_vs_conn_sync: the same entries, all scheduled here.
@@ -156,7 +122,7 @@ public sealed class ProcLabTests : IDisposable
         {
             Thread.Sleep(500);
             stats = IpvsGlobalStatistics.Read(_director.Name);
-            // ipvsadm -Ln --stats: "TCP  192.168.77.100:80   3   18   18   1194   1593" per service.
+            // ipvsadm -Ln --stats: "TCP  192.168.60.100:80   3   18   18   1194   1593" per service.
             services = _director.Ipvsadm("-Ln", "--stats").Split('\n')
                 .Where(l => l.StartsWith("TCP "))
                 .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2..7].Select(ulong.Parse).ToArray())

@@ -30,7 +30,7 @@ public sealed class CapturingHost : PSHost
 public sealed class CapturingUI : PSHostUserInterface
 {
     private readonly StringBuilder _text = new();
-    private readonly CapturingRawUI _raw = new();
+    private readonly FixedSizeRawUI _raw = new(160); // wide enough that no test table wraps
     public string Text { get { lock (_text) return _text.ToString(); } }
     public List<ProgressRecord> Progress { get; } = new();
     /// <summary>The answer PromptForChoice gives (index into the choices); -1 = the default.</summary>
@@ -56,25 +56,4 @@ public sealed class CapturingUI : PSHostUserInterface
     public override void WriteProgress(long sourceId, ProgressRecord record) { lock (Progress) Progress.Add(record); }
     public override void WriteVerboseLine(string message) => Append("VERBOSE: " + message + "\n");
     public override void WriteWarningLine(string message) => Append("WARNING: " + message + "\n");
-}
-
-public sealed class CapturingRawUI : PSHostRawUserInterface
-{
-    public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
-    public override Size BufferSize { get; set; } = new(160, 3000);
-    public override Coordinates CursorPosition { get; set; }
-    public override int CursorSize { get; set; }
-    public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.White;
-    public override bool KeyAvailable => false;
-    public override Size MaxPhysicalWindowSize => new(160, 100);
-    public override Size MaxWindowSize => new(160, 100);
-    public override Coordinates WindowPosition { get; set; }
-    public override Size WindowSize { get; set; } = new(160, 100);
-    public override string WindowTitle { get; set; } = "";
-    public override void FlushInputBuffer() { }
-    public override BufferCell[,] GetBufferContents(Rectangle rectangle) => throw new NotSupportedException();
-    public override KeyInfo ReadKey(ReadKeyOptions options) => throw new NotSupportedException();
-    public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill) { }
-    public override void SetBufferContents(Coordinates origin, BufferCell[,] contents) { }
-    public override void SetBufferContents(Rectangle rectangle, BufferCell fill) { }
 }

@@ -44,7 +44,7 @@ public sealed class PowerShellSession : IDisposable
     }
 
     /// <summary>The outcome of one script: output objects, non-terminating errors, and the terminating one if any.</summary>
-    public sealed record Result(Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, RuntimeException? Terminating, string HostText)
+    public sealed record Result(Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, RuntimeException? Terminating, string HostText, IReadOnlyList<ProgressRecord>? Progress = null)
     {
         public IEnumerable<T> Objects<T>() => Output.Select(o => o.BaseObject).OfType<T>();
         public IEnumerable<ErrorRecord> AllErrors => Terminating?.ErrorRecord is { } t ? Errors.Append(t) : Errors;
@@ -69,7 +69,7 @@ public sealed class PowerShellSession : IDisposable
         {
             terminating = e;
         }
-        return new Result(output, ps.Streams.Error.ToList(), terminating, StripAnsi(Host.Capture.Text));
+        return new Result(output, ps.Streams.Error.ToList(), terminating, StripAnsi(Host.Capture.Text), ps.Streams.Progress.ToList());
     }
 
     /// <summary>Runs a script that must succeed without any error.</summary>

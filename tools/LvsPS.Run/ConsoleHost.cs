@@ -3,6 +3,8 @@ using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Security;
 
+using LvsPS.Testing;
+
 namespace LvsPS.Run;
 
 /// <summary>A minimal non-interactive host: output to stdout, errors and warnings to stderr, confirmations answered "no".</summary>
@@ -25,7 +27,7 @@ internal sealed class ConsoleHost : PSHost
 
 internal sealed class ConsoleUI : PSHostUserInterface
 {
-    private readonly ConsoleRawUI _raw = new();
+    private readonly FixedSizeRawUI _raw = new(120); // the 120-column terminal the views are made for
     public override PSHostRawUserInterface RawUI => _raw;
     public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) => throw new NotSupportedException("lvsps-run is not interactive");
     public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice)
@@ -48,25 +50,4 @@ internal sealed class ConsoleUI : PSHostUserInterface
     public override void WriteProgress(long sourceId, ProgressRecord record) { }
     public override void WriteVerboseLine(string message) => Console.Error.WriteLine("VERBOSE: " + message);
     public override void WriteWarningLine(string message) => Console.Error.WriteLine("WARNING: " + message);
-}
-
-internal sealed class ConsoleRawUI : PSHostRawUserInterface
-{
-    public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
-    public override Size BufferSize { get; set; } = new(120, 3000);
-    public override Coordinates CursorPosition { get; set; }
-    public override int CursorSize { get; set; }
-    public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.White;
-    public override bool KeyAvailable => false;
-    public override Size MaxPhysicalWindowSize => new(120, 100);
-    public override Size MaxWindowSize => new(120, 100);
-    public override Coordinates WindowPosition { get; set; }
-    public override Size WindowSize { get; set; } = new(120, 100);
-    public override string WindowTitle { get; set; } = "";
-    public override void FlushInputBuffer() { }
-    public override BufferCell[,] GetBufferContents(Rectangle rectangle) => throw new NotSupportedException();
-    public override KeyInfo ReadKey(ReadKeyOptions options) => throw new NotSupportedException();
-    public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill) { }
-    public override void SetBufferContents(Coordinates origin, BufferCell[,] contents) { }
-    public override void SetBufferContents(Rectangle rectangle, BufferCell fill) { }
 }

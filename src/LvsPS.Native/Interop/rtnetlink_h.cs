@@ -48,6 +48,7 @@ internal static class if_addr_h
     public const ushort IFA_LABEL = 3;             // if_addr.h:30
     public const ushort IFA_FLAGS = 8;             // if_addr.h:35 (u32, supersedes ifa_flags)
 
+    public const uint IFA_F_SECONDARY = 0x01;      // if_addr.h (ifa_flags; IFA_F_TEMPORARY for IPv6)
     public const uint IFA_F_NODAD = 0x02;          // if_addr.h:48
     public const uint IFA_F_PERMANENT = 0x80;      // if_addr.h:54
 }
@@ -65,7 +66,8 @@ internal static class if_link_h
     public const uint IFF_UP = 1 << 0;             // if.h:83
     public const uint IFF_LOOPBACK = 1 << 3;       // if.h:86
     public const uint IFF_RUNNING = 1 << 6;        // if.h:89
-    public const uint IFF_NOARP = 1 << 7;          // if.h:90
+    public const uint IFF_NOARP = 1 << 7;
+    public const uint IFF_LOWER_UP = 1 << 16;      // if.h (net_device_flags: driver signals L1 up)          // if.h:90
 
     public const ushort ARPHRD_ETHER = 1;          // if_arp.h:31
     public const ushort ARPHRD_TUNNEL = 768;       // if_arp.h:66 (ipip)

@@ -85,11 +85,26 @@ public sealed class IpvsException : Exception
     };
 }
 
-/// <summary>The kernel has no IPVS (ip_vs not loaded or not built).</summary>
+/// <summary>The kernel has no IPVS (ip_vs not loaded or not built); <see cref="Missing"/> says what was looked for.</summary>
 public sealed class IpvsNotAvailableException : Exception
 {
+    /// <summary>The generic netlink family was not found.</summary>
     public IpvsNotAvailableException(Exception? inner = null)
-        : base("The kernel has no IPVS: the generic netlink family 'IPVS' is missing. Load the module (modprobe ip_vs) or use a kernel built with CONFIG_IP_VS.", inner) { }
+        : this("the generic netlink family 'IPVS'", "", inner) { }
+
+    /// <param name="missing">What was not there, as the user would look for it: "/proc/net/ip_vs_conn".</param>
+    /// <param name="why">Why that means no IPVS, ending with a space, or empty.</param>
+    /// <param name="inner">The failure that showed it.</param>
+    private IpvsNotAvailableException(string missing, string why, Exception? inner)
+        : base($"The kernel has no IPVS: {missing} is missing. {why}Load the module (modprobe ip_vs) or use a kernel built with CONFIG_IP_VS.", inner)
+        => Missing = missing;
+
+    /// <summary>A /proc/net/ip_vs* file is absent: they exist only while the ip_vs module is loaded.</summary>
+    public static IpvsNotAvailableException ProcFileMissing(string fileName, Exception? inner = null)
+        => new($"/proc/net/{fileName}", "The IPVS files of /proc/net exist only while the ip_vs module is loaded. ", inner);
+
+    /// <summary>What was looked for and not found: the netlink family or a /proc/net file.</summary>
+    public string Missing { get; }
 }
 
 /// <summary>Input that the kernel would refuse or misapply; nothing was sent.</summary>

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using LvsPS.Native.Interop;
 
@@ -34,12 +36,18 @@ public sealed class NetlinkWriter
     }
 
     public void WriteGenericHeader(byte command, byte version)
+        => WriteStruct(new genlmsghdr { cmd = command, version = version });
+
+    /// <summary>
+    /// Appends a family's fixed header (genlmsghdr, ifaddrmsg, ifinfomsg, rtmsg) as its C struct
+    /// lays it out, in host byte order like the kernel reads it, zero-padded to the netlink alignment.
+    /// </summary>
+    public void WriteStruct<T>(in T header) where T : unmanaged
     {
-        Span<byte> g = Grow(genetlink_h.GENL_HDRLEN);
-        g[0] = command;
-        g[1] = version;
-        g[2] = 0;
-        g[3] = 0;
+        int size = Unsafe.SizeOf<T>();
+        Span<byte> span = Grow(netlink_h.Align(size));
+        span[size..].Clear();
+        MemoryMarshal.Write(span, in header);
     }
 
     public void EndMessage(int start)

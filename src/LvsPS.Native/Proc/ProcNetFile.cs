@@ -32,7 +32,7 @@ internal static class ProcNetFile
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             // /proc/net/ip_vs_* exist only while the ip_vs module is loaded.
-            throw new IpvsNotAvailableException(e);
+            throw IpvsNotAvailableException.ProcFileMissing(fileName, e);
         }
     }
 }

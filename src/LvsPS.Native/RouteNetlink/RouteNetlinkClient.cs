@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using LvsPS.Native.Interop;
 using LvsPS.Native.Netlink;
 
@@ -19,7 +20,8 @@ public interface IRouteNetlink : IDisposable
 /// <summary>
 /// Route netlink (NETLINK_ROUTE) in one network namespace over one persistent socket:
 /// the links, addresses and main-table routes of the namespace, adding and removing
-/// addresses, and creating ipip tunnel devices. Not thread-safe.
+/// addresses, and creating ipip tunnel devices. Host setup and VRRP (its VIPs and link tracking)
+/// both use it. Not thread-safe.
 /// </summary>
 public sealed class RouteNetlinkClient : IRouteNetlink
 {
@@ -45,13 +47,21 @@ public sealed class RouteNetlinkClient : IRouteNetlink
         return links;
     }
 
-    public IReadOnlyList<InterfaceAddress> GetAddresses()
+    public NetworkLink? FindLink(string name) => GetLinks().FirstOrDefault(l => l.Name == name);
+
+    public IReadOnlyList<InterfaceAddress> GetAddresses() => DumpAddresses(rtnetlink_h.AF_UNSPEC, null);
+
+    /// <summary>The addresses of one family on one interface; the kernel filters the family.</summary>
+    public IReadOnlyList<InterfaceAddress> GetAddresses(int interfaceIndex, AddressFamily family)
+        => DumpAddresses(family == AddressFamily.InterNetworkV6 ? rtnetlink_h.AF_INET6 : rtnetlink_h.AF_INET, interfaceIndex);
+
+    private List<InterfaceAddress> DumpAddresses(byte family, int? interfaceIndex)
     {
         var addresses = new List<InterfaceAddress>();
-        _connection.Dump((w, f, s) => RouteNetlinkCodec.WriteDump(w, rtnetlink_h.RTM_GETADDR, f, s),
+        _connection.Dump((w, f, s) => RouteNetlinkCodec.WriteDump(w, rtnetlink_h.RTM_GETADDR, f, s, family),
             (payload, type) =>
             {
-                if (type == rtnetlink_h.RTM_NEWADDR && RouteNetlinkCodec.ParseAddress(payload) is { } a)
+                if (type == rtnetlink_h.RTM_NEWADDR && RouteNetlinkCodec.ParseAddress(payload) is { } a && (interfaceIndex is null || a.InterfaceIndex == interfaceIndex))
                     addresses.Add(a);
             },
             addresses.Clear, "RTM_GETADDR (dump)");
@@ -85,6 +95,36 @@ public sealed class RouteNetlinkClient : IRouteNetlink
     public void RemoveAddress(int interfaceIndex, IPAddress address, int prefixLength)
         => _connection.Execute((w, f, s) => RouteNetlinkCodec.WriteAddress(w, rtnetlink_h.RTM_DELADDR, f, s, interfaceIndex, address, prefixLength),
             null, $"RTM_DELADDR {address}/{prefixLength}");
+
+    /// <summary>Adds an address unless the interface has it; false when it was there already (EEXIST).</summary>
+    public bool TryAddAddress(int interfaceIndex, IPAddress address, int prefixLength)
+    {
+        try
+        {
+            AddAddress(interfaceIndex, address, prefixLength);
+            return true;
+        }
+        catch (NetlinkException e) when (e.Errno == Errno.EEXIST)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Removes an address if the interface has it; false when it was not there (or the interface is gone).</summary>
+    public bool TryRemoveAddress(int interfaceIndex, IPAddress address, int prefixLength)
+    {
+        try
+        {
+            RemoveAddress(interfaceIndex, address, prefixLength);
+            return true;
+        }
+        catch (NetlinkException e) when (e.Errno is EADDRNOTAVAIL or Errno.ENOENT or Errno.ENODEV)
+        {
+            return false;
+        }
+    }
+
+    private const int EADDRNOTAVAIL = 99; // errno-base.h: the address is not on the interface
 
     /// <summary>Creates an ipip tunnel device (ip link add NAME type ipip); the kernel loads ipip when it can.</summary>
     public void CreateIpipTunnel(string name)

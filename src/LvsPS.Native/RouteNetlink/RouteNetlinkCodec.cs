@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Runtime.InteropServices;
 using LvsPS.Native.Interop;
 using LvsPS.Native.Netlink;
 
@@ -18,13 +17,15 @@ internal static class RouteNetlinkCodec
     {
         byte family = FamilyOf(address);
         int start = w.BeginMessage(type, flags, sequence);
-        Span<byte> h = ReserveHeader(w, ifaddrmsg.Size);
-        h[0] = family;
-        h[1] = (byte)prefixLength;
-        // IPv6 VIPs skip duplicate address detection: every real server holds the same VIP on purpose.
-        h[2] = family == rtnetlink_h.AF_INET6 ? (byte)if_addr_h.IFA_F_NODAD : (byte)0;
-        h[3] = rtnetlink_h.RT_SCOPE_UNIVERSE;
-        BinaryPrimitives.WriteUInt32LittleEndian(h[4..], (uint)interfaceIndex);
+        w.WriteStruct(new ifaddrmsg
+        {
+            ifa_family = family,
+            ifa_prefixlen = (byte)prefixLength,
+            // IPv6 VIPs skip duplicate address detection: every real server holds the same VIP on purpose.
+            ifa_flags = family == rtnetlink_h.AF_INET6 ? (byte)if_addr_h.IFA_F_NODAD : (byte)0,
+            ifa_scope = rtnetlink_h.RT_SCOPE_UNIVERSE,
+            ifa_index = (uint)interfaceIndex,
+        });
         byte[] bytes = address.GetAddressBytes();
         w.WriteBytes(if_addr_h.IFA_LOCAL, bytes);
         w.WriteBytes(if_addr_h.IFA_ADDRESS, bytes);
@@ -35,14 +36,13 @@ internal static class RouteNetlinkCodec
     public static void WriteDump(NetlinkWriter w, ushort type, ushort flags, uint sequence, byte family = rtnetlink_h.AF_UNSPEC)
     {
         int start = w.BeginMessage(type, flags, sequence);
-        int size = type switch
+        switch (type)
         {
-            rtnetlink_h.RTM_GETADDR => ifaddrmsg.Size,
-            rtnetlink_h.RTM_GETLINK => ifinfomsg.Size,
-            rtnetlink_h.RTM_GETROUTE => rtmsg.Size,
-            _ => throw new ArgumentOutOfRangeException(nameof(type)),
-        };
-        ReserveHeader(w, size)[0] = family;
+            case rtnetlink_h.RTM_GETADDR: w.WriteStruct(new ifaddrmsg { ifa_family = family }); break;
+            case rtnetlink_h.RTM_GETLINK: w.WriteStruct(new ifinfomsg { ifi_family = family }); break;
+            case rtnetlink_h.RTM_GETROUTE: w.WriteStruct(new rtmsg { rtm_family = family }); break;
+            default: throw new ArgumentOutOfRangeException(nameof(type));
+        }
         w.EndMessage(start);
     }
 
@@ -50,7 +50,7 @@ internal static class RouteNetlinkCodec
     public static void WriteNewIpipLink(NetlinkWriter w, ushort flags, uint sequence, string name)
     {
         int start = w.BeginMessage(rtnetlink_h.RTM_NEWLINK, flags, sequence);
-        ReserveHeader(w, ifinfomsg.Size);
+        w.WriteStruct(new ifinfomsg());
         w.WriteString(if_link_h.IFLA_IFNAME, name);
         int info = w.BeginNested(if_link_h.IFLA_LINKINFO);
         w.WriteString(if_link_h.IFLA_INFO_KIND, "ipip");
@@ -62,10 +62,7 @@ internal static class RouteNetlinkCodec
     public static void WriteSetLinkUp(NetlinkWriter w, ushort flags, uint sequence, int interfaceIndex, bool up)
     {
         int start = w.BeginMessage(rtnetlink_h.RTM_NEWLINK, flags, sequence);
-        Span<byte> h = ReserveHeader(w, ifinfomsg.Size);
-        BinaryPrimitives.WriteInt32LittleEndian(h[4..], interfaceIndex);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[8..], up ? if_link_h.IFF_UP : 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[12..], if_link_h.IFF_UP);
+        w.WriteStruct(new ifinfomsg { ifi_index = interfaceIndex, ifi_flags = up ? if_link_h.IFF_UP : 0, ifi_change = if_link_h.IFF_UP });
         w.EndMessage(start);
     }
 
@@ -108,12 +105,14 @@ internal static class RouteNetlinkCodec
         uint flags = BinaryPrimitives.ReadUInt32LittleEndian(payload[8..]);
         string name = "";
         string? kind = null;
+        byte[] hardwareAddress = [];
         var r = new NetlinkAttributeReader(payload[ifinfomsg.Size..]);
         while (r.MoveNext())
         {
             switch (r.Type)
             {
                 case if_link_h.IFLA_IFNAME: name = r.GetString(); break;
+                case if_link_h.IFLA_ADDRESS: hardwareAddress = r.Payload.ToArray(); break;
                 case if_link_h.IFLA_LINKINFO:
                     var info = r.Nested();
                     while (info.MoveNext())
@@ -123,7 +122,7 @@ internal static class RouteNetlinkCodec
             }
         }
         ThrowIfMalformed(r.Error, "RTM_NEWLINK");
-        return new NetworkLink { Index = index, Name = name, Flags = flags, HardwareType = hardware, Kind = kind };
+        return new NetworkLink { Index = index, Name = name, Flags = flags, HardwareType = hardware, Kind = kind, HardwareAddress = hardwareAddress };
     }
 
     /// <summary>Decodes an RTM_NEWROUTE payload.</summary>
@@ -165,20 +164,6 @@ internal static class RouteNetlinkCodec
         rtnetlink_h.AF_INET6 when bytes.Length >= 16 => new IPAddress(bytes[..16]),
         _ => null,
     };
-
-    /// <summary>
-    /// Appends a zeroed fixed family header (ifaddrmsg, ifinfomsg, rtmsg) and returns it to fill.
-    /// NetlinkWriter only knows genlmsghdr, whose 4 bytes it zeroes past the first two; the
-    /// route headers are multiples of 4, so they are reserved 4 zero bytes at a time and then
-    /// written in place through the writer's own buffer.
-    /// </summary>
-    private static Span<byte> ReserveHeader(NetlinkWriter w, int size)
-    {
-        int at = w.Length;
-        for (int i = 0; i < size; i += 4)
-            w.WriteGenericHeader(0, 0);
-        return MemoryMarshal.AsMemory(w.WrittenMemory).Span.Slice(at, size);
-    }
 
     private static void ThrowIfMalformed(string? error, string what)
     {

@@ -13,8 +13,12 @@ public sealed record NetworkLink
     public ushort HardwareType { get; init; }
     /// <summary>The rtnetlink link kind (IFLA_INFO_KIND): "veth", "ipip", "bridge", "dummy"; null for lo and physical NICs.</summary>
     public string? Kind { get; init; }
+    /// <summary>The link-layer address (IFLA_ADDRESS): the MAC of an Ethernet link; empty when the link has none.</summary>
+    public byte[] HardwareAddress { get; init; } = [];
 
     public bool IsUp => (Flags & Interop.if_link_h.IFF_UP) != 0;
+    /// <summary>Up and with carrier (IFF_RUNNING or IFF_LOWER_UP): what VRRP tracks, as keepalived does.</summary>
+    public bool HasCarrier => IsUp && (Flags & (Interop.if_link_h.IFF_RUNNING | Interop.if_link_h.IFF_LOWER_UP)) != 0;
     public bool IsLoopback => (Flags & Interop.if_link_h.IFF_LOOPBACK) != 0;
     /// <summary>True when the interface answers ARP at all (not lo, not NOARP devices such as ipip tunnels).</summary>
     public bool UsesArp => !IsLoopback && (Flags & Interop.if_link_h.IFF_NOARP) == 0;
@@ -35,6 +39,9 @@ public sealed record InterfaceAddress
     public uint Flags { get; init; }
     /// <summary>The IPv4 label (IFA_LABEL), usually the interface name; null for IPv6.</summary>
     public string? Label { get; init; }
+
+    /// <summary>IFA_F_SECONDARY: not the primary address of its prefix on the interface.</summary>
+    public bool IsSecondary => (Flags & Interop.if_addr_h.IFA_F_SECONDARY) != 0;
 
     /// <summary>A /32 or /128: an address that covers only itself, as a VIP should.</summary>
     public bool IsHostPrefix => PrefixLength == (Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);

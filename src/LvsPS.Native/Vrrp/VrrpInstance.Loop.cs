@@ -97,7 +97,7 @@ public sealed partial class VrrpInstance
                     break;
                 case VrrpActionKind.AddVirtualAddresses:
                     foreach (VrrpVirtualAddress vip in _options.VirtualAddresses)
-                        Try($"add {vip} to {_link.Name}", () => _binder.Add(_link.Index, vip));
+                        Try($"add {vip} to {_link.Name}", () => _binder.TryAddAddress(_link.Index, vip.Address, vip.PrefixLength));
                     break;
                 case VrrpActionKind.RemoveVirtualAddresses:
                     _announceAt.Clear();
@@ -163,7 +163,7 @@ public sealed partial class VrrpInstance
     private void TryRemoveVips()
     {
         foreach (VrrpVirtualAddress vip in _options.VirtualAddresses)
-            Try($"remove {vip} from {_link.Name}", () => _binder.Remove(_link.Index, vip));
+            Try($"remove {vip} from {_link.Name}", () => _binder.TryRemoveAddress(_link.Index, vip.Address, vip.PrefixLength));
     }
 
     private bool Try(string what, Action work)

@@ -15,7 +15,7 @@ public sealed partial class VrrpInstance
         if (!force && now < _nextLinkPoll)
             return;
         _nextLinkPoll = now + LinkPollInterval;
-        IReadOnlyList<VrrpLink> links;
+        IReadOnlyList<RouteNetlink.NetworkLink> links;
         try
         {
             links = _binder.GetLinks();
@@ -25,9 +25,9 @@ public sealed partial class VrrpInstance
             LastError = $"read the links: {e.Message}";
             return;
         }
-        _ownLinkUp = links.FirstOrDefault(l => l.Index == _link.Index)?.IsUp ?? false;
+        _ownLinkUp = links.FirstOrDefault(l => l.Index == _link.Index)?.HasCarrier ?? false;
         foreach (VrrpTrackedInterface tracked in _options.TrackInterfaces)
-            _trackUp[$"if:{tracked.Name}"] = links.FirstOrDefault(l => l.Name == tracked.Name)?.IsUp ?? false;
+            _trackUp[$"if:{tracked.Name}"] = links.FirstOrDefault(l => l.Name == tracked.Name)?.HasCarrier ?? false;
         Recompute();
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using LvsPS.Native.RouteNetlink;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
@@ -21,8 +22,8 @@ public sealed partial class VrrpInstance : IDisposable
     private readonly VrrpInstanceOptions _options;
     private readonly VrrpSocket _socket;
     private readonly VrrpAnnouncer _announcer;
-    private readonly VipBinder _binder;
-    private readonly VrrpLink _link;
+    private readonly RouteNetlinkClient _binder;
+    private readonly NetworkLink _link;
     private readonly int _eventFd;
     private readonly VrrpReceiveFilter _filter;
     private readonly VrrpStateMachine _machine;
@@ -41,7 +42,7 @@ public sealed partial class VrrpInstance : IDisposable
     private TimeSpan _nextLinkPoll;
     private bool _stopRequested;
 
-    private VrrpInstance(VrrpInstanceOptions options, VrrpSocket socket, VrrpAnnouncer announcer, VipBinder binder, VrrpLink link, IPAddress localAddress, int eventFd)
+    private VrrpInstance(VrrpInstanceOptions options, VrrpSocket socket, VrrpAnnouncer announcer, RouteNetlinkClient binder, NetworkLink link, IPAddress localAddress, int eventFd)
     {
         _options = options;
         _socket = socket;
@@ -105,12 +106,12 @@ public sealed partial class VrrpInstance : IDisposable
 
     private static VrrpInstance Open(VrrpInstanceOptions options)
     {
-        VipBinder binder = VipBinder.Open(null);
+        RouteNetlinkClient binder = RouteNetlinkClient.Open(null);
         VrrpSocket? socket = null;
         VrrpAnnouncer? announcer = null;
         try
         {
-            VrrpLink link = binder.FindLink(options.Interface)
+            NetworkLink link = binder.FindLink(options.Interface)
                 ?? throw new VrrpValidationException(VrrpValidationException.InterfaceNotFound,
                     $"The interface '{options.Interface}' does not exist{(options.NetworkNamespace is null ? "" : $" in network namespace '{options.NetworkNamespace}'")}; list them with 'ip link'.");
             IPAddress local = options.UnicastSource ?? PrimaryAddress(binder, link, options);
@@ -129,11 +130,11 @@ public sealed partial class VrrpInstance : IDisposable
         }
     }
 
-    private static IPAddress PrimaryAddress(VipBinder binder, VrrpLink link, VrrpInstanceOptions options)
+    private static IPAddress PrimaryAddress(RouteNetlinkClient binder, NetworkLink link, VrrpInstanceOptions options)
     {
         var vips = options.VirtualAddresses.Select(v => v.Address).ToHashSet();
-        IReadOnlyList<VrrpInterfaceAddress> addresses = binder.GetAddresses(link.Index, options.AddressFamily);
-        VrrpInterfaceAddress? primary = options.AddressFamily == AddressFamily.InterNetworkV6
+        IReadOnlyList<InterfaceAddress> addresses = binder.GetAddresses(link.Index, options.AddressFamily);
+        InterfaceAddress? primary = options.AddressFamily == AddressFamily.InterNetworkV6
             ? addresses.FirstOrDefault(a => a.Address.IsIPv6LinkLocal && !vips.Contains(a.Address))
             : addresses.FirstOrDefault(a => !a.IsSecondary && !vips.Contains(a.Address)) ?? addresses.FirstOrDefault(a => !vips.Contains(a.Address));
         return primary?.Address ?? throw new VrrpValidationException(VrrpValidationException.NoInterfaceAddress,
@@ -150,7 +151,7 @@ public sealed partial class VrrpInstance : IDisposable
         MasterAdvertisementInterval = _options.AdvertisementInterval;
         if (_options.Priority != 255)
             foreach (VrrpVirtualAddress vip in _options.VirtualAddresses)
-                if (_binder.Remove(_link.Index, vip))
+                if (_binder.TryRemoveAddress(_link.Index, vip.Address, vip.PrefixLength))
                     _staleRemoved.Add(vip);
         foreach (VrrpTrackedCheck check in _options.TrackChecks)
         {

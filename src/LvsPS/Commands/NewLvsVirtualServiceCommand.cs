@@ -19,8 +19,12 @@ namespace LvsPS.Commands;
 /// VirtualServiceExists error (ResourceExists); a scheduler module the kernel lacks is SchedulerNotAvailable.</para>
 /// <para>VirtualService records (from Get-LvsVirtualService, possibly of another namespace, or built in a
 /// script) are created whole, with their real servers: this is how a saved configuration is restored
-/// (ipvsadm -R) and how a table is copied between namespaces. Given as an array to -InputObject they go to the
-/// kernel in one netlink batch per namespace (the fast path for large tables); piped, each is sent as it arrives.</para>
+/// (ipvsadm -R) and how a table is copied between namespaces. Piped or given as an array to -InputObject, they
+/// are collected and go to the kernel in netlink batches per namespace (the fast path for large tables): at the
+/// end of the pipeline, or every 2000 changes for very long input. -WhatIf and -Confirm ask for each record as it
+/// arrives. A batch is not a transaction: a record the kernel refuses (VirtualServiceExists, say) is written as
+/// its own error, with that record as the target, and the others are still created; -PassThru writes the
+/// created services once their batch is applied. Batches of more than 500 changes show progress.</para>
 /// <para>Needs root or CAP_NET_ADMIN in the network namespace, and the ip_vs kernel module.</para>
 /// </remarks>
 /// <example title="LVS-DR quick start: a weighted round-robin web service with persistence">
@@ -49,7 +53,7 @@ namespace LvsPS.Commands;
 /// line per service first, with its settings and real-server count. The second line sends the whole table in
 /// one netlink batch, like ipvsadm -R.</para>
 /// </example>
-/// <input type="LvsPS.Native.Ipvs.VirtualService">Whole service records, bound to -InputObject: created with their real servers, each as it arrives.</input>
+/// <input type="LvsPS.Native.Ipvs.VirtualService">Whole service records, bound to -InputObject: created with their real servers, in batches per namespace.</input>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80 or fwmark/3, bound to -VirtualService.</input>
 /// <output type="LvsPS.Native.Ipvs.VirtualService">With -PassThru, each created service as the kernel reports it. Nothing otherwise.</output>
 /// <seealso cref="GetLvsVirtualServiceCommand"/>
@@ -64,7 +68,7 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     // servers) rather than being converted to its bare identity.
     public const string InputObjectSet = "InputObject";
 
-    /// <summary>Whole service records (from Get-LvsVirtualService, possibly of another namespace, or constructed); their RealServers are added too. An array given here goes in one netlink batch per namespace.</summary>
+    /// <summary>Whole service records (from Get-LvsVirtualService, possibly of another namespace, or constructed); their RealServers are added too. Piped or given as an array, they go in netlink batches per namespace.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet, HelpMessage = "VirtualService records to create, with their real servers.")]
     public VirtualService[] InputObject { get; set; } = null!;
 
@@ -126,11 +130,14 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Piped records wait here, per namespace, until EndProcessing (or a full batch) sends them.</summary>
+    private readonly Dictionary<string, Batch> _pending = new(StringComparer.Ordinal);
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == InputObjectSet)
         {
-            CreateMany(InputObject);
+            Collect(InputObject);
             return;
         }
         VirtualService? service = null;
@@ -158,13 +165,21 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
         return (service, ns);
     }
 
-    /// <summary>
-    /// The bulk path: every valid service and its real servers go to the kernel in one Apply
-    /// per namespace (hundreds of requests per sendmsg). -WhatIf asks once per service.
-    /// </summary>
-    private void CreateMany(VirtualService[] services)
+    protected override void EndProcessing()
     {
-        var batches = new Dictionary<string, Batch>(StringComparer.Ordinal);
+        if (!CancellationToken.IsCancellationRequested)
+            foreach (Batch batch in _pending.Values)
+                Send(batch);
+        _pending.Clear();
+        base.EndProcessing();
+    }
+
+    /// <summary>
+    /// The bulk path: every valid service and its real servers are queued per namespace and go to the
+    /// kernel together (hundreds of requests per sendmsg). -WhatIf asks once per service, as it arrives.
+    /// </summary>
+    private void Collect(VirtualService[] services)
+    {
         foreach (VirtualService? service in services)
         {
             if (CancellationToken.IsCancellationRequested)
@@ -182,40 +197,40 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
             if (!ShouldProcess(service.Key.ToString(), $"Create virtual service ({LvsFormat.Describe(service)}, {realServerText})"))
                 continue;
             string? ns = ResolveNamespace(service.NetworkNamespace);
-            if (!batches.TryGetValue(ns ?? "", out Batch? batch))
-                batches[ns ?? ""] = batch = new Batch(ns);
+            if (!_pending.TryGetValue(ns ?? "", out Batch? batch))
+                _pending[ns ?? ""] = batch = new Batch(ns);
             batch.Add(IpvsChange.Add(service with { RealServers = Array.Empty<RealServer>() }), service);
             foreach (RealServer d in realServers)
                 batch.Add(IpvsChange.Add(d), d);
             batch.Services.Add(service.Key);
+            if (batch.Changes.Count >= FlushChanges)
+            {
+                _pending.Remove(ns ?? "");
+                Send(batch);
+            }
         }
-        foreach (Batch batch in batches.Values)
-            Send(batch);
     }
 
     private void Send(Batch batch)
     {
-        WriteVerbose($"Sending {batch.Changes.Count} changes ({batch.Services.Count} services) in one batch{(batch.Namespace is null ? "" : $" to network namespace '{batch.Namespace}'")}.");
-        IReadOnlyList<IpvsChangeResult>? results = null;
-        if (!TryRun(batch.Namespace, () => results = Client(batch.Namespace).Apply(batch.Changes)))
-            return;
-        var failed = new HashSet<VirtualServiceKey>();
-        for (int i = 0; i < results!.Count; i++)
+        int total = batch.Changes.Count;
+        WriteVerbose($"Sending {total} changes ({batch.Services.Count} services) in one batch{(batch.Namespace is null ? "" : $" to network namespace '{batch.Namespace}'")}.");
+        List<IpvsChangeResult> results = ApplyInChunks(batch.Namespace, batch.Changes, "Creating virtual services");
+        // Created: the services whose own NEW_SERVICE succeeded (a refused duplicate of a key does not hide the original).
+        var created = new HashSet<VirtualServiceKey>();
+        for (int i = 0; i < results.Count; i++)
         {
             if (results[i].Error is { } error)
-            {
-                if (results[i].Change.Service is { } s)
-                    failed.Add(s.Key);
                 WriteFailure(error, batch.Targets[i]);
-            }
+            else if (results[i].Change.Service is { } s)
+                created.Add(s.Key);
         }
-        WriteVerbose($"The kernel applied {results.Count(r => r.Succeeded)} of {results.Count} changes.");
-        if (!PassThru)
+        WriteVerbose($"The kernel applied {results.Count(r => r.Succeeded)} of {total} changes.");
+        if (!PassThru || created.Count == 0)
             return;
         // One dump for the whole batch instead of one read per service.
         TryRun(batch.Namespace, () =>
         {
-            var created = new HashSet<VirtualServiceKey>(batch.Services.Where(k => !failed.Contains(k)));
             foreach (VirtualService s in Client(batch.Namespace).GetVirtualServices())
                 if (created.Contains(s.Key))
                     WriteObject(s);

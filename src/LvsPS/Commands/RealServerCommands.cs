@@ -19,8 +19,10 @@ namespace LvsPS.Commands;
 /// Every rule is checked before anything is sent. A real server that exists already is RealServerExists
 /// (ResourceExists); a missing service is VirtualServiceNotFound.</para>
 /// <para>RealServer records (constructed, or from Get-LvsRealServer of another service or namespace) are added
-/// to the service they name; an array given to -InputObject goes in one netlink batch per namespace, piped
-/// records as they arrive. Each refusal is its own error and the rest goes on.</para>
+/// to the service they name. Piped or given as an array to -InputObject, they are collected and go to the kernel
+/// in netlink batches per namespace, at the end of the pipeline (or every 2000 records); -WhatIf and -Confirm ask
+/// for each as it arrives. A batch is not a transaction: each refusal is its own error, with the refused record as
+/// the target, and the rest is still added; -PassThru writes the added real servers once their batch is applied.</para>
 /// </remarks>
 /// <example title="LVS-DR: two web servers behind 10.0.0.3">
 /// <code>
@@ -45,7 +47,7 @@ namespace LvsPS.Commands;
 /// <para>Each piped service binds to -VirtualService; the new real server starts quiesced (weight 0) until
 /// Set-LvsRealServer gives it a weight.</para>
 /// </example>
-/// <input type="LvsPS.Native.Ipvs.RealServer">Whole real-server records, bound to -InputObject: each added to the service it names.</input>
+/// <input type="LvsPS.Native.Ipvs.RealServer">Whole real-server records, bound to -InputObject: each added to the service it names, in batches per namespace.</input>
 /// <input type="LvsPS.Native.Ipvs.VirtualService">A service (or its identity string, tcp/10.0.0.3:80), bound to -VirtualService.</input>
 /// <output type="LvsPS.Native.Ipvs.RealServer">With -PassThru, each added real server as the kernel reports it. Nothing otherwise.</output>
 /// <seealso cref="GetLvsRealServerCommand"/>
@@ -63,50 +65,59 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
     /// <summary>The virtual service to add to: "tcp/10.0.0.3:80", "udp/[2001:db8::1]:53", "fwmark/3", "fwmark/3/ipv6" (ipvsadm -t, -u, -f), or an object from Get-LvsVirtualService or Get-LvsRealServer.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdentitySet, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53 or fwmark/3.")]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
-    public VirtualServiceIdentity VirtualService { get; set; } = null!;
+    public override VirtualServiceIdentity VirtualService { get; set; } = null!;
 
     /// <summary>The real server (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80". Without a port it gets the service's port.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = IdentitySet, HelpMessage = "The real server: 10.0.0.7, 10.0.0.7:8080 or [2001:db8::7]:80.")]
     [ValidateNotNullOrEmpty]
-    public string Address { get; set; } = null!;
+    public override string Address { get; set; } = null!;
 
     /// <summary>The real server's port, if not written in -Address; the service's port when omitted (0 for firewall-mark services, where the packet keeps its port).</summary>
     [Parameter(ParameterSetName = IdentitySet)]
     [ValidateRange(0, 65535)]
-    public int? Port { get; set; }
+    public override int? Port { get; set; }
 
-    /// <summary>Whole real-server records (constructed, or from Get-LvsRealServer); each is added to the service it names. An array given here goes in one netlink batch per namespace.</summary>
+    /// <summary>Whole real-server records (constructed, or from Get-LvsRealServer); each is added to the service it names. Piped or given as an array, they go in netlink batches per namespace.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet, HelpMessage = "RealServer records to add.")]
     public RealServer[] InputObject { get; set; } = null!;
+
+    /// <summary>Piped records wait here, per namespace, until EndProcessing (or a full batch) sends them.</summary>
+    private readonly Dictionary<string, (string? Namespace, List<RealServer> Items)> _pending = new(StringComparer.Ordinal);
 
     protected override void ProcessRecord()
     {
         if (ParameterSetName == InputObjectSet)
         {
-            AddMany(InputObject);
+            Collect(InputObject);
             return;
         }
         RealServer? d = null;
-        if (!TryRun(VirtualService, () =>
+        if (BindTarget() is not { } t || !TryRun(t.Input, () =>
             {
-                (IPAddress address, ushort? portInAddress) = InputParsing.ParseEndpoint(Address);
-                VirtualServiceKey key = VirtualService.Key;
-                d = ApplySettings(new RealServer { VirtualService = key, Address = address, Port = InputParsing.RealServerPort(Port, portInAddress, key), Forwarding = DefaultForwarding });
-                IpvsValidation.Validate(d, key);
+                d = ApplySettings(new RealServer { VirtualService = t.Service, Address = t.Address, Port = t.Port, Forwarding = DefaultForwarding });
+                IpvsValidation.Validate(d, t.Service);
             }))
             return;
         if (!ShouldProcess(d!.ToString(), $"Add real server ({LvsFormat.Describe(d)})"))
             return;
-        string? ns = ResolveNamespace(VirtualService.NetworkNamespace);
+        string? ns = t.Namespace;
         WriteVerbose($"Sending NEW_DEST {d}: {LvsFormat.Describe(d)}.");
         if (TryRun(d.ToString(), () => Client(ns).AddRealServer(d)) && PassThru)
             TryRun(d.ToString(), () => WriteFromKernel(ns, new[] { d }));
     }
 
-    /// <summary>The bulk path: one Apply per namespace; each refusal becomes its own error record.</summary>
-    private void AddMany(RealServer[] realServers)
+    protected override void EndProcessing()
     {
-        var byNamespace = new Dictionary<string, (string? Namespace, List<RealServer> Items)>(StringComparer.Ordinal);
+        if (!CancellationToken.IsCancellationRequested)
+            foreach ((string? ns, List<RealServer> items) in _pending.Values)
+                Send(ns, items);
+        _pending.Clear();
+        base.EndProcessing();
+    }
+
+    /// <summary>The bulk path: valid records are queued per namespace; -WhatIf asks for each as it arrives.</summary>
+    private void Collect(RealServer[] realServers)
+    {
         foreach (RealServer? d in realServers)
         {
             if (CancellationToken.IsCancellationRequested)
@@ -114,27 +125,32 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
             if (d is null || !TryValidate(d, d) || !ShouldProcess(d.ToString(), $"Add real server ({LvsFormat.Describe(d)})"))
                 continue;
             string? ns = ResolveNamespace(d.NetworkNamespace);
-            if (!byNamespace.TryGetValue(ns ?? "", out var group))
-                byNamespace[ns ?? ""] = group = (ns, new List<RealServer>());
+            if (!_pending.TryGetValue(ns ?? "", out var group))
+                _pending[ns ?? ""] = group = (ns, new List<RealServer>());
             group.Items.Add(d);
-        }
-        foreach ((string? ns, List<RealServer> items) in byNamespace.Values)
-        {
-            WriteVerbose($"Sending {items.Count} NEW_DEST requests in one batch{(ns is null ? "" : $" to network namespace '{ns}'")}.");
-            IReadOnlyList<IpvsChangeResult>? results = null;
-            if (!TryRun(ns, () => results = Client(ns).Apply(items.Select(IpvsChange.Add).ToList())))
-                continue;
-            var added = new List<RealServer>();
-            for (int i = 0; i < results!.Count; i++)
+            if (group.Items.Count >= FlushChanges)
             {
-                if (results[i].Error is { } error)
-                    WriteFailure(error, items[i]);
-                else
-                    added.Add(items[i]);
+                _pending.Remove(ns ?? "");
+                Send(ns, group.Items);
             }
-            if (PassThru)
-                TryRun(ns, () => WriteFromKernel(ns, added));
         }
+    }
+
+    /// <summary>One batch per namespace; each refusal becomes its own error record, with the refused record as target.</summary>
+    private void Send(string? ns, List<RealServer> items)
+    {
+        WriteVerbose($"Sending {items.Count} NEW_DEST requests in one batch{(ns is null ? "" : $" to network namespace '{ns}'")}.");
+        List<IpvsChangeResult> results = ApplyInChunks(ns, items.Select(IpvsChange.Add).ToList(), "Adding real servers");
+        var added = new List<RealServer>();
+        for (int i = 0; i < results.Count; i++)
+        {
+            if (results[i].Error is { } error)
+                WriteFailure(error, items[i]);
+            else
+                added.Add(items[i]);
+        }
+        if (PassThru && added.Count > 0)
+            TryRun(ns, () => WriteFromKernel(ns, added));
     }
 
     /// <summary>Re-reads the added real servers, one dump per service concerned.</summary>
@@ -285,48 +301,23 @@ public sealed class GetLvsRealServerCommand : LvsCmdletBase
 [OutputType(typeof(RealServer))]
 public sealed class SetLvsRealServerCommand : RealServerCmdletBase
 {
-    /// <summary>The virtual service of the real server: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsRealServer (which binds with its address and port).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53 or fwmark/3.")]
-    [ArgumentCompleter(typeof(VirtualServiceCompleter))]
-    public VirtualServiceIdentity VirtualService { get; set; } = null!;
-
-    /// <summary>The real server's address (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80".</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The real server: 10.0.0.7, 10.0.0.7:8080 or [2001:db8::7]:80.")]
-    [ValidateNotNullOrEmpty]
-    public string Address { get; set; } = null!;
-
-    /// <summary>The real server's port, if not written in -Address; the service's port when omitted.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, 65535)]
-    public int? Port { get; set; }
-
     protected override void ProcessRecord()
     {
-        VirtualServiceKey key = VirtualService.Key;
-        IPAddress? address = null;
-        ushort port = 0;
-        if (!TryRun(VirtualService, () =>
-            {
-                (address, ushort? portInAddress) = InputParsing.ParseEndpoint(Address);
-                port = InputParsing.RealServerPort(Port, portInAddress, key);
-                if (IsBound(nameof(Forwarding)))
-                    InputParsing.ParseForwarding(Forwarding); // a bad name is refused before the kernel is asked
-            }))
+        // A bad -Forwarding name is refused before the kernel is asked.
+        if (BindTarget() is not { } t || !TryRun(t.Input, () => { if (IsBound(nameof(Forwarding))) InputParsing.ParseForwarding(Forwarding); }))
             return;
-        string identity = Identity(key, address!, port);
-        string? ns = ResolveNamespace(VirtualService.NetworkNamespace);
-        TryRun(identity, () =>
+        TryRun(t.Identity, () =>
         {
             // Read-modify-write: SET_DEST replaces every setting, tunnel ones included.
-            if (ReadRealServer(ns, key, address!, port, identity) is not { } current)
+            if (ReadRealServer(t.Namespace, t.Service, t.Address, t.Port, t.Identity) is not { } current)
                 return;
             RealServer updated = ApplySettings(current);
-            IpvsValidation.Validate(updated, key);
-            if (!ShouldProcess(identity, $"Update real server ({LvsFormat.Describe(updated)})"))
+            IpvsValidation.Validate(updated, t.Service);
+            if (!ShouldProcess(t.Identity, $"Update real server ({LvsFormat.Describe(updated)})"))
                 return;
-            WriteVerbose($"Sending SET_DEST {identity}: {LvsFormat.Describe(updated)} (was {LvsFormat.Describe(current)}).");
-            Client(ns).UpdateRealServer(updated);
-            if (PassThru && ReadRealServer(ns, key, address!, port, identity) is { } after)
+            WriteVerbose($"Sending SET_DEST {t.Identity}: {LvsFormat.Describe(updated)} (was {LvsFormat.Describe(current)}).");
+            Client(t.Namespace).UpdateRealServer(updated);
+            if (PassThru && ReadRealServer(t.Namespace, t.Service, t.Address, t.Port, t.Identity) is { } after)
                 WriteObject(after);
         });
     }

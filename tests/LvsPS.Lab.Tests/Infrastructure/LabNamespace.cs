@@ -9,6 +9,7 @@ namespace LvsPS.Lab.Tests.Infrastructure;
 public sealed class LabNamespace : IDisposable
 {
     private static int _counter;
+    private readonly bool _owned = true;
 
     public LabNamespace()
     {
@@ -17,6 +18,15 @@ public sealed class LabNamespace : IDisposable
         Shell.Run("ip", "netns", "add", Name);
         Exec("ip", "link", "set", "lo", "up");
     }
+
+    private LabNamespace(string name)
+    {
+        Name = name;
+        _owned = false;
+    }
+
+    /// <summary>The helpers over a namespace someone else made (a <see cref="TrafficTopology"/>'s); Dispose leaves it.</summary>
+    public static LabNamespace Attach(string name) => new(name);
 
     public string Name { get; }
 
@@ -32,6 +42,8 @@ public sealed class LabNamespace : IDisposable
 
     public void Dispose()
     {
+        if (!_owned)
+            return;
         try { Shell.Run("ip", "netns", "del", Name); } catch (InvalidOperationException) { }
     }
 }

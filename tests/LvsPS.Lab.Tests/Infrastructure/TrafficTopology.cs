@@ -7,7 +7,8 @@ namespace LvsPS.Lab.Tests.Infrastructure;
 /// The plumbing of the traffic tests, built once per test class: four namespaces joined by two
 /// bridges in the VM's own namespace, a tiny HTTP server (busybox httpd) in each real server
 /// answering its own name. Only NICs, their addresses and the real servers' default route are
-/// set here (with ip); everything LVS is left to the cmdlets under test.
+/// set here (with ip); everything LVS is left to the tests. Traffic, Proc and Operations lab tests
+/// share it: as a class fixture, or one per test where a test needs the director's counters to itself.
 ///
 ///   client eth0 10.40.0.2/24  ─┐ LAN bridge ┌─ director eth0 10.40.0.1/24 (DR/TUN VIPs here)
 ///                              ├────────────┼─ rs1 eth0 10.40.0.11/24 (default via 10.40.0.1)
@@ -20,8 +21,11 @@ public sealed class TrafficTopology : IDisposable
     public const string Rs1Address = "10.40.0.11", Rs2Address = "10.40.0.12";
     public const string ClientWan = "192.168.60.2", ClientWan2 = "192.168.60.3";
 
+    private static int _instances;
     private readonly List<Process> _servers = new();
-    private readonly string _suffix = $"{Environment.ProcessId % 10000}";
+    // Unique per instance: test classes run in parallel, each with its own topology.
+    private readonly string _suffix = $"{Environment.ProcessId % 10000}{Interlocked.Increment(ref _instances)}";
+    private PowerShellSession? _ps;
 
     public TrafficTopology()
     {
@@ -82,11 +86,20 @@ public sealed class TrafficTopology : IDisposable
         }
         foreach (string ns in new[] { Rs1, Rs2 })
             WaitForHttp(ns);
-        Ps = new PowerShellSession(Director);
     }
 
-    /// <summary>One PowerShell session for the class; LvsPS cmdlets target the director unless told otherwise.</summary>
-    public PowerShellSession Ps { get; private set; } = null!;
+    /// <summary>One PowerShell session for the class, opened on first use; LvsPS cmdlets target the director unless told otherwise.</summary>
+    public PowerShellSession Ps => _ps ??= new PowerShellSession(Director);
+
+    /// <summary>
+    /// Makes the director a NAT director for <see cref="NatVip"/>: the VIP on its WAN side and IPv4
+    /// forwarding on (with ip and sysctl, for tests whose subject is not the host-setup cmdlets).
+    /// </summary>
+    public void PrepareNatDirector()
+    {
+        Exec(Director, "ip", "addr", "add", $"{NatVip}/32", "dev", "eth1");
+        Exec(Director, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+    }
 
     private void Plug(string ns, string name, string bridge, string address)
     {
@@ -152,7 +165,7 @@ public sealed class TrafficTopology : IDisposable
 
     public void Dispose()
     {
-        Ps?.Dispose();
+        _ps?.Dispose();
         foreach (Process p in _servers)
         {
             try { p.Kill(entireProcessTree: true); p.WaitForExit(5000); } catch (InvalidOperationException) { }

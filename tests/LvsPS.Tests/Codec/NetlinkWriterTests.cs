@@ -1,3 +1,4 @@
+using LvsPS.Native.Interop;
 using LvsPS.Native.Netlink;
 using LvsPS.Tests.Support;
 
@@ -99,5 +100,32 @@ public sealed class NetlinkWriterTests
             Assert.Equal(expected++, r.GetUInt32());
         Assert.Equal(1000u, expected);
         Assert.Null(r.Error);
+    }
+
+    private struct ThreeBytes
+    {
+        public byte A, B, C;
+    }
+
+    [Fact]
+    public void Fixed_headers_are_written_as_their_struct_in_host_order_and_padded()
+    {
+        Assert.Equal("0a180000" + "fe000000" + "01000000",
+            Write(w => w.WriteStruct(new rtmsg { rtm_family = 10, rtm_dst_len = 24, rtm_table = 0xfe, rtm_type = 0, rtm_flags = 1 })));
+        Assert.Equal("00000000" + "07000000" + "01000000" + "01000000",
+            Write(w => w.WriteStruct(new ifinfomsg { ifi_index = 7, ifi_flags = 1, ifi_change = 1 })));
+        Assert.Equal("010203" + "00", Write(w => w.WriteStruct(new ThreeBytes { A = 1, B = 2, C = 3 })));
+    }
+
+    [Fact]
+    public void A_reused_buffer_leaves_no_stale_bytes_in_a_header()
+    {
+        var w = new NetlinkWriter(16);
+        w.WriteUInt64(0xffff, ulong.MaxValue);
+        w.WriteUInt32(0xffff, uint.MaxValue);
+        w.Reset();
+        w.WriteStruct(new ThreeBytes { A = 9 });
+        w.WriteGenericHeader(1, 2);
+        Assert.Equal("09000000" + "01020000", Hex.Format(w.WrittenSpan));
     }
 }
