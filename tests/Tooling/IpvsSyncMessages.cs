@@ -114,9 +114,14 @@ public sealed class IpvsSyncFeeder : IDisposable
     /// <summary>Messages sent so far.</summary>
     public long Messages { get; private set; }
 
-    /// <summary>Sends every connection, <paramref name="burst"/> datagrams at a time, and returns once the backup has taken them all in.</summary>
-    public void Send(IEnumerable<SyncedConnection> connections, int burst = 64)
+    /// <summary>
+    /// Sends every connection, <paramref name="burst"/> datagrams at a time (default: about 48 KiB,
+    /// well inside the default 208 KiB receive buffer even at twice the size in skb overhead),
+    /// and returns once the backup has taken them all in.
+    /// </summary>
+    public void Send(IEnumerable<SyncedConnection> connections, int? burst = null)
     {
+        int perBurst = burst ?? Math.Max(1, 48 * 1024 / _buffer.Length);
         var batch = new SyncedConnection[_perMessage];
         int n = 0, inBurst = 0;
         foreach (SyncedConnection c in connections)
@@ -126,7 +131,7 @@ public sealed class IpvsSyncFeeder : IDisposable
             {
                 Flush(batch.AsSpan(0, n));
                 n = 0;
-                if (++inBurst == burst)
+                if (++inBurst == perBurst)
                 {
                     WaitDrained();
                     inBurst = 0;
