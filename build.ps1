@@ -8,7 +8,10 @@
       Test     every test tier: unit, cmdlets (hosted engine), real kernel (lab VM)
       Package  zips out/LvsPS into out/LvsPS-<version>.zip
       Docs     regenerates en-US/LvsPS.dll-Help.xml from the cmdlets and their doc comments
-      Bench    LvsPS against ipvsadm in the lab VM
+      Bench    LvsPS against ipvsadm in the lab VM (with -BenchTarget Connections: the
+               connection table, Get-LvsConnection against ipvsadm -Lnc | grep)
+.EXAMPLE
+    ./build.ps1 Bench -BenchTarget Connections
 .EXAMPLE
     ./build.ps1 Build; Import-Module ./out/LvsPS
 .EXAMPLE
@@ -17,7 +20,11 @@
 [CmdletBinding()]
 param(
     [ValidateSet('Build', 'Test', 'Package', 'Docs', 'Bench')]
-    [string[]] $Task = 'Build'
+    [string[]] $Task = 'Build',
+
+    # What Bench measures: the service table (apply/list) or the connection table.
+    [ValidateSet('Services', 'Connections')]
+    [string] $BenchTarget = 'Services'
 )
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
@@ -32,7 +39,7 @@ foreach ($t in $Task) {
         'Build' { Invoke-Native scripts/build-module.sh }
         'Test' { Invoke-Native scripts/test-all.sh }
         'Docs' { Invoke-Native scripts/build-help.sh }
-        'Bench' { Invoke-Native scripts/bench.sh }
+        'Bench' { Invoke-Native $(if ($BenchTarget -eq 'Connections') { 'scripts/bench-conn.sh' } else { 'scripts/bench.sh' }) }
         'Package' {
             Invoke-Native scripts/build-module.sh
             $version = (Import-PowerShellDataFile ./LvsPS.psd1).ModuleVersion

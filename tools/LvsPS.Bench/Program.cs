@@ -6,6 +6,10 @@ using LvsPS.Testing;
 // Runs inside the lab VM. Every comparison runs both sides in the same boot, each in a
 // fresh network namespace (deleted real servers linger in a per-namespace trash list
 // that slows re-adding, so nothing is measured after a flush).
+// "conn": the connection-table benchmark (ConnectionBench.cs); "conn-probe": its memory probe, one process per read.
+if (args is ["conn", ..]) { ConnectionBench.Run(args[1..]); return; }
+if (args is ["conn-probe", ..]) { ConnectionBench.Probe(args[1..]); return; }
+
 int services = args.Length > 0 ? int.Parse(args[0]) : 1000;
 int perService = args.Length > 1 ? int.Parse(args[1]) : 10;
 int trials = args.Length > 2 ? int.Parse(args[2]) : 3;
