@@ -58,7 +58,9 @@ public sealed class VrrpSyncDaemonCoupling
     public SyncDaemonState? Role { get; private set; }
     /// <summary>The daemons this instance started and runs now.</summary>
     public IReadOnlyList<SyncDaemonState> Running => _ours.OrderBy(s => s).ToArray();
-    public long Errors { get; private set; }
+    /// <summary>Failures so far; counted after <see cref="LastError"/> and <see cref="Failed"/>, so whoever sees the count sees the message.</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+    private long _errors;
     public string? LastError { get; private set; }
     /// <summary>Raised for every failure with its message (for Verbose output); never throws into the caller.</summary>
     public event Action<string>? Failed;
@@ -159,7 +161,6 @@ public sealed class VrrpSyncDaemonCoupling
 
     private void Fail(string message)
     {
-        Errors++;
         LastError = message;
         try
         {
@@ -169,5 +170,6 @@ public sealed class VrrpSyncDaemonCoupling
         {
             // A failing listener must not stop the coupling.
         }
+        Interlocked.Increment(ref _errors);
     }
 }

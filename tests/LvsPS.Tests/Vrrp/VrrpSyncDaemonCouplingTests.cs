@@ -57,6 +57,22 @@ public sealed class VrrpSyncDaemonCouplingTests
     }
 
     [Fact]
+    public void A_failure_is_counted_only_after_its_message_is_published()
+    {
+        // Readers on other threads poll Errors and then read the message (the instance's LastError is set
+        // by the Failed listener): the count must not run ahead of the message.
+        var fake = new FakeController { FailStarts = 1 };
+        var c = new VrrpSyncDaemonCoupling(Settings, fake);
+        long countSeenByListener = -1;
+        string? messageSeenByListener = null;
+        c.Failed += m => { countSeenByListener = c.Errors; messageSeenByListener = c.LastError; };
+        c.OnStateChanged(VrrpState.Backup);
+        Assert.Equal(0, countSeenByListener);
+        Assert.NotNull(messageSeenByListener);
+        Assert.Equal(1, c.Errors);
+    }
+
+    [Fact]
     public void A_daemon_someone_else_runs_is_left_alone_and_reported()
     {
         var fake = new FakeController();
