@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using LvsPS.Bench;
 
 namespace LvsPS.Tests.Proc;
 
@@ -12,7 +12,7 @@ namespace LvsPS.Tests.Proc;
 /// </summary>
 internal sealed class ConnectionTableGenerator
 {
-    public const string Header = "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n";
+    public const string Header = ConnectionTableWriter.Header;
     public const string SyncHeader = "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n";
 
     private static readonly string[] States = ["ESTABLISHED", "TIME_WAIT", "SYN_RECV", "FIN_WAIT", "CLOSE_WAIT", "CLOSE", "LAST_ACK"];
@@ -68,18 +68,6 @@ internal sealed class ConnectionTableGenerator
         IPAddress dest, ushort destPort, string state, string origin, uint expires)
         => $"{protocol,-3} {Addr(client)} {clientPort:X4} {Addr(virt)} {virtPort:X4} {Addr(dest)} {destPort:X4} {state,-11} {origin,-6} {expires,7}\n";
 
-    /// <summary>%08X of the host-order IPv4 value, or %pI6 (8 groups of 4 lowercase hex digits).</summary>
-    public static string Addr(IPAddress a)
-    {
-        byte[] b = a.GetAddressBytes();
-        if (a.AddressFamily == AddressFamily.InterNetwork)
-            return $"{b[0]:X2}{b[1]:X2}{b[2]:X2}{b[3]:X2}";
-        var sb = new StringBuilder(39);
-        for (int i = 0; i < 16; i += 2)
-        {
-            if (i > 0) sb.Append(':');
-            sb.Append($"{b[i]:x2}{b[i + 1]:x2}");
-        }
-        return sb.ToString();
-    }
+    /// <summary>%08X of the host-order IPv4 value, or %pI6: the benchmark writer's, one definition of the kernel's address columns.</summary>
+    public static string Addr(IPAddress a) => ConnectionTableWriter.Addr(a);
 }
