@@ -79,6 +79,11 @@ public sealed class VrrpCmdletTests(ITestOutputHelper output)
         { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -AdvertisementInterval 0.5", "InvalidAdvertisementInterval" },
         { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -AuthenticationPassword ([System.Net.NetworkCredential]::new('', 'nine-char').SecurePassword)", "PasswordTooLong" },
         { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -TrackInterface 'eth1 weight x'", "InvalidTrack" },
+        // Sync group and IPVS sync daemon parameters.
+        { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -LvsSyncId 5", "InvalidLvsSyncDaemon" },
+        { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -SyncGroupNotifyCommand /bin/true", "InvalidSyncGroup" },
+        { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -LvsSyncDaemonInterface eth1 -LvsSyncMulticastGroup 10.1.1.1", "InvalidLvsSyncDaemon" },
+        { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -LvsSyncDaemonInterface 'eth 1'", "InvalidLvsSyncDaemon" },
     };
 
     [Theory]

@@ -157,25 +157,6 @@ public sealed class VrrpSyncGroupTests(ITestOutputHelper output)
         }
     }
 
-    public static TheoryData<string, string> BadParameters => new()
-    {
-        { "-LvsSyncId 5", "InvalidLvsSyncDaemon" },
-        { "-SyncGroupNotifyCommand /bin/true", "InvalidSyncGroup" },
-        { "-LvsSyncDaemonInterface eth1 -LvsSyncMulticastGroup 10.1.1.1", "InvalidLvsSyncDaemon" },
-        { "-LvsSyncDaemonInterface 'eth 1'", "InvalidLvsSyncDaemon" },
-    };
-
-    [Theory]
-    [MemberData(nameof(BadParameters))]
-    public void Bad_sync_parameters_stop_with_a_clear_error_id(string parameters, string errorId)
-    {
-        using var ps = new PowerShellSession();
-        PowerShellSession.Result r = ps.Invoke($"Start-LvsVrrpInstance BAD -Interface eth0 -VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 {parameters}");
-        ErrorRecord error = Assert.Single(r.AllErrors);
-        Assert.StartsWith(errorId, error.FullyQualifiedErrorId);
-        Assert.Empty(r.Output);
-    }
-
     [Fact]
     public void An_unknown_group_is_VrrpSyncGroupNotFound()
     {
