@@ -1,0 +1,77 @@
+using System.Net;
+using System.Text;
+using LvsPS.Native.Configuration;
+using LvsPS.Native.Ipvs;
+using LvsPS.Native.Proc;
+
+namespace LvsPS.Fuzz.Targets;
+
+/// <summary>The text decoders: /proc/net/ip_vs_conn(_sync), /proc/net/ip_vs_stats, ipvsadm rules, the JSON configuration.</summary>
+internal static class TextTargets
+{
+    public const string ProcSamples = "tests/LvsPS.Tests/Proc/Samples";
+
+    /// <summary>Every row, unfiltered and through a filter (the filter reads fields the plain pass skips).</summary>
+    public static void Connections(ReadOnlySpan<byte> input)
+    {
+        byte[] bytes = input.ToArray();
+        using (var parser = new IpvsConnectionParser(new MemoryStream(bytes), fileName: "fuzz"))
+            while (parser.TryRead(out _)) { }
+        var filter = new ConnectionFilter { Protocol = IpvsProtocol.Tcp, ClientNetwork = IPNetwork.Parse("10.0.0.0/8"), States = ["ESTABLISHED"] };
+        using (var parser = new IpvsConnectionParser(new MemoryStream(bytes), filter, "fuzz"))
+            parser.CountMatching();
+    }
+
+    public static void Statistics(ReadOnlySpan<byte> input)
+        => IpvsGlobalStatistics.Parse(new MemoryStream(input.ToArray()), "fuzz");
+
+    public static void IpvsadmRules(ReadOnlySpan<byte> input)
+        => IpvsadmRulesReader.Read(new StreamReader(new MemoryStream(input.ToArray())), "fuzz");
+
+    public static void Json(ReadOnlySpan<byte> input) => LvsConfigurationJson.Read(input, "fuzz");
+
+    /// <summary>A small table with every option the writers know, for the rules and JSON seeds.</summary>
+    private static IReadOnlyList<VirtualService> Table()
+    {
+        var tcp = VirtualServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.0.0.3"), 80);
+        var udp6 = VirtualServiceKey.ForAddress(IpvsProtocol.Udp, IPAddress.Parse("2001:db8::1"), 53);
+        var mark = VirtualServiceKey.ForFirewallMark(42);
+        return
+        [
+            new VirtualService
+            {
+                Key = tcp, Scheduler = "wrr", Persistent = true, PersistenceTimeout = 20, PersistencePrefixLength = 24,
+                RealServers =
+                [
+                    new RealServer { VirtualService = tcp, Address = IPAddress.Parse("10.0.0.7"), Port = 80, Forwarding = ForwardingMethod.Route, Weight = 1 },
+                    new RealServer
+                    {
+                        VirtualService = tcp, Address = IPAddress.Parse("10.0.0.8"), Port = 80, Forwarding = ForwardingMethod.Tunnel, Weight = 2,
+                        UpperThreshold = 100, LowerThreshold = 10, TunnelType = TunnelType.Gue, TunnelPort = 6080, TunnelChecksum = TunnelChecksum.NoChecksum,
+                    },
+                ],
+            },
+            new VirtualService
+            {
+                Key = udp6, Scheduler = "sh", SchedulerFlags = SchedulerFlags.Flag1 | SchedulerFlags.Flag2, OnePacket = true,
+                RealServers = [new RealServer { VirtualService = udp6, Address = IPAddress.Parse("2001:db8::7"), Port = 5353, Forwarding = ForwardingMethod.Masquerade, Weight = 3 }],
+            },
+            new VirtualService { Key = mark, Scheduler = "mh", Persistent = true, PersistenceTimeout = 360, PersistenceEngine = "sip" },
+        ];
+    }
+
+    public static IEnumerable<Seed> RulesSeeds(SeedContext context)
+    {
+        yield return new Seed("written.rules", Encoding.UTF8.GetBytes("-C\n--set 900 120 300\n" + IpvsadmRulesWriter.Write(Table())));
+    }
+
+    public static IEnumerable<Seed> JsonSeeds(SeedContext context)
+    {
+        yield return new Seed("written.json", Encoding.UTF8.GetBytes(LvsConfigurationJson.Write(new LvsConfiguration
+        {
+            Services = Table(),
+            Timeouts = new IpvsTimeouts(900, 120, 300),
+            SyncDaemons = [new SyncDaemon { State = SyncDaemonState.Master, Interface = "eth1", SyncId = 5, MulticastGroup = IPAddress.Parse("224.0.0.81"), Port = 8848, Ttl = 1 }],
+        })));
+    }
+}
