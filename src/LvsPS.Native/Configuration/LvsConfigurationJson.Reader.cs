@@ -340,7 +340,7 @@ public static partial class LvsConfigurationJson
             if (Next(ref r) == JsonTokenType.EndObject)
                 return false;
             line = Line(ref r);
-            name = r.GetString()!;
+            name = Text(ref r, line);
             if (!seen.Add(name))
                 throw Error(line, $"\"{name}\" is given twice.");
             Next(ref r);
@@ -348,7 +348,23 @@ public static partial class LvsConfigurationJson
         }
 
         public string String(ref Utf8JsonReader r, string name, long line)
-            => r.TokenType == JsonTokenType.String ? r.GetString()! : throw Error(line, $"\"{name}\" must be a string, not {Describe(r.TokenType)}.");
+            => r.TokenType == JsonTokenType.String ? Text(ref r, line) : throw Error(line, $"\"{name}\" must be a string, not {Describe(r.TokenType)}.");
+
+        /// <summary>
+        /// The text of a string or property name. Utf8JsonReader checks the structure as it reads but
+        /// the text only when asked for it: invalid UTF-8 or an escaped lone surrogate throws here.
+        /// </summary>
+        private string Text(ref Utf8JsonReader r, long line)
+        {
+            try
+            {
+                return r.GetString()!;
+            }
+            catch (InvalidOperationException e)
+            {
+                throw Error(line, "a string is not valid text (bytes that are not UTF-8, or an escaped lone surrogate such as \\ud800); save the file as UTF-8.", e);
+            }
+        }
 
         public bool Boolean(ref Utf8JsonReader r, string name, long line) => r.TokenType switch
         {
