@@ -17,4 +17,14 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+# Fuzzing (scripts/fuzz.sh, the CI fuzz tier): AFL++ from Debian drives the harnesses; SharpFuzz's
+# instrumenter (a dotnet tool, in out/tools) adds the coverage feedback to LvsPS.Native.dll.
+AFL_VERSION=4.04c-4
+if [ "$(dpkg-query -W -f='${Version}' afl++ 2>/dev/null)" != "$AFL_VERSION" ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "afl++=$AFL_VERSION"
+fi
+SHARPFUZZ_VERSION=2.3.0
+if ! dotnet tool list --tool-path "$ROOT/out/tools" 2>/dev/null | grep -qi "^sharpfuzz.commandline *$SHARPFUZZ_VERSION "; then
+  dotnet tool install SharpFuzz.CommandLine --version "$SHARPFUZZ_VERSION" --tool-path "$ROOT/out/tools"
+fi
 "$ROOT/lab/setup.sh"

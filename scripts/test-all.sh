@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds LvsPS and runs every test tier: unit (core codec and fakes), cmdlets (hosted
-# PowerShell engine), host (namespaces on this kernel: VRRP against keepalived), and real kernel (lab VM with IPVS). Ends with 'N passed, N failed,
+# PowerShell engine), fuzz (each decoder briefly under AFL++), host (namespaces on this kernel: VRRP against keepalived), and real kernel (lab VM with IPVS). Ends with 'N passed, N failed,
 # N skipped' summed over the tiers; exits non-zero on any failure.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +22,10 @@ for proj in LvsPS.Tests LvsPS.Cmdlet.Tests; do
     --logger "trx;LogFileName=$proj.trx" --results-directory "$RESULTS" -v q
   tiers+=("$proj=$RESULTS/$proj.trx")
 done
+
+step "fuzz tier: every decoder under AFL++ for ${FUZZ_SECONDS:-8} s (scripts/fuzz.sh; a finding fails it)"
+FUZZ_NO_BUILD=1 scripts/fuzz.sh all "${FUZZ_SECONDS:-8}" --trx "$RESULTS/LvsPS.Fuzz.trx"
+tiers+=("LvsPS.Fuzz=$RESULTS/LvsPS.Fuzz.trx")
 
 step "host tier: LvsPS.Host.Tests (namespaces on this kernel, keepalived as the VRRP peer; root)"
 dotnet test tests/LvsPS.Host.Tests/LvsPS.Host.Tests.csproj --no-build -c Release --nologo \

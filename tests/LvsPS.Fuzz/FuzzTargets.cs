@@ -8,8 +8,8 @@ namespace LvsPS.Fuzz;
 
 /// <summary>
 /// Every fuzz target: one line each. To add one (a new decoder, such as the keepalived.conf parser):
-/// <c>new("NAME", "Decoder.Method", input => Decoder.Parse(input), [typeof(ItsFormatException)], Seeds),</c>
-/// then scripts/fuzz-ci.sh picks it up and scripts/fuzz.sh NAME SECONDS runs it (README.md).
+/// <c>new("NAME", "Decoder.Method", input => Decoder.Parse(input), [typeof(ItsFormatException)], Seeds),</c> ([] when it never throws)
+/// then the CI fuzz tier (scripts/fuzz.sh all) picks it up and scripts/fuzz.sh NAME SECONDS runs it (README.md).
 /// </summary>
 internal static class FuzzTargets
 {
