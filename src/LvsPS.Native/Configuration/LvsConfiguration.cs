@@ -23,7 +23,7 @@ public sealed record LvsConfiguration
     /// per service, timeouts, daemons), sorted like ipvsadm lists it: the kernel dumps real servers
     /// in reverse insertion order, so without sorting an export would change after every reload.
     /// </summary>
-    public static LvsConfiguration Capture(IpvsClient client) => new()
+    public static LvsConfiguration Capture(IIpvsClient client) => new()
     {
         Services = IpvsadmOrder.Sort(client.GetVirtualServices(includeRealServers: true)),
         Timeouts = client.GetTimeouts(),

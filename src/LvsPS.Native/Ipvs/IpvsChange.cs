@@ -36,4 +36,11 @@ public sealed record IpvsChangeResult(IpvsChange Change, int Errno)
     public IpvsException? Error => Errno == 0
         ? null
         : IpvsException.From(Change.Operation, Errno, Change.Target, Change.Service?.Scheduler);
+
+    /// <summary>Throws the kernel's refusal, if it refused (the single-change methods of a client).</summary>
+    public void ThrowIfRefused()
+    {
+        if (Error is { } error)
+            throw error;
+    }
 }

@@ -52,13 +52,9 @@ public sealed partial class IpvsClient
             null, $"stop the IPVS {SyncDaemon.StateName(state)} sync daemon"));
     }
 
-    /// <summary>
-    /// Everything else the kernel checks with EINVAL was validated before sending, so the cause is
-    /// the mixed-family rule; name the real servers that break it when the table shows them.
-    /// </summary>
+    /// <summary>The kernel's EINVAL, explained by the mixed-family real servers when the table can be read.</summary>
     private IpvsException ExplainInvalidStart(string target, NetlinkException e)
     {
-        IpvsException basic = IpvsException.From(IpvsOperation.StartSyncDaemon, e.Errno, target, inner: e);
         List<RealServer> mixed;
         try
         {
@@ -69,11 +65,8 @@ public sealed partial class IpvsClient
         }
         catch (Exception probe) when (probe is IpvsException or NetlinkException)
         {
-            return basic;
+            mixed = new List<RealServer>();
         }
-        if (mixed.Count == 0)
-            return basic;
-        string list = string.Join(", ", mixed.Take(5).Select(d => d.ToString())) + (mixed.Count > 5 ? $" and {mixed.Count - 5} more" : "");
-        return new IpvsException(IpvsOperation.StartSyncDaemon, e.Errno, target, $"{basic.Message} They are: {list}.", e);
+        return SyncDaemonRefusal.InvalidStart(target, e.Errno, mixed, e);
     }
 }

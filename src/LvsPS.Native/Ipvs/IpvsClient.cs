@@ -11,7 +11,7 @@ namespace LvsPS.Native.Ipvs;
 /// method validates first (nothing is sent for bad input) and maps kernel refusals to
 /// <see cref="IpvsException"/>. Not thread-safe.
 /// </summary>
-public sealed partial class IpvsClient : IDisposable
+public sealed partial class IpvsClient : IIpvsClient
 {
     private readonly NetlinkConnection _connection;
     private readonly ushort _family;
@@ -114,7 +114,7 @@ public sealed partial class IpvsClient : IDisposable
     public IReadOnlyList<IpvsChangeResult> Apply(IReadOnlyList<IpvsChange> changes)
     {
         foreach (IpvsChange change in changes)
-            Validate(change);
+            IpvsValidation.Validate(change);
         int[] errnos;
         try
         {
@@ -169,25 +169,7 @@ public sealed partial class IpvsClient : IDisposable
         => Run(IpvsOperation.Flush, "", () => _connection.Execute(
             (w, flags, seq) => Request(w, IPVS_CMD_FLUSH, flags, seq, null), null, "flush IPVS"));
 
-    private void ApplyOne(IpvsChange change)
-    {
-        IpvsChangeResult result = Apply(new[] { change })[0];
-        if (result.Error is { } error)
-            throw error;
-    }
-
-    private static void Validate(IpvsChange change)
-    {
-        switch (change.Kind)
-        {
-            case IpvsChangeKind.AddService or IpvsChangeKind.UpdateService:
-                IpvsValidation.Validate(change.Service!);
-                break;
-            case IpvsChangeKind.AddRealServer or IpvsChangeKind.UpdateRealServer:
-                IpvsValidation.Validate(change.RealServer!, change.RealServer!.VirtualService);
-                break;
-        }
-    }
+    private void ApplyOne(IpvsChange change) => Apply(new[] { change })[0].ThrowIfRefused();
 
     private void WriteChange(NetlinkWriter w, IpvsChange change, ushort flags, uint seq)
     {

@@ -21,6 +21,20 @@ public static class IpvsValidation
 
     public const uint MaxWeight = 65535;
 
+    /// <summary>Checks what a change sends: the whole record of an add or update (a removal sends only the identity).</summary>
+    public static void Validate(IpvsChange change)
+    {
+        switch (change.Kind)
+        {
+            case IpvsChangeKind.AddService or IpvsChangeKind.UpdateService:
+                Validate(change.Service!);
+                break;
+            case IpvsChangeKind.AddRealServer or IpvsChangeKind.UpdateRealServer:
+                Validate(change.RealServer!, change.RealServer!.VirtualService);
+                break;
+        }
+    }
+
     public static void Validate(VirtualService s)
     {
         if (!Schedulers.IsKnown(s.Scheduler))
