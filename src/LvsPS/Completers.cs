@@ -38,7 +38,7 @@ public sealed class VirtualServiceCompleter : IArgumentCompleter
         string? ns = fakeBoundParameters[nameof(LvsCmdletBase.NetworkNamespace)] as string;
         try
         {
-            using IpvsClient client = IpvsClient.Open(string.IsNullOrEmpty(ns) ? null : ns);
+            using IIpvsClient client = IpvsClients.Open(string.IsNullOrEmpty(ns) ? null : ns);
             return Completion.From(client.GetVirtualServices(includeRealServers: false).Select(s => s.Key.ToString()), wordToComplete).ToList();
         }
         catch (Exception)

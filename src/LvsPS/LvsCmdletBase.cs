@@ -4,7 +4,7 @@ using LvsPS.Native.Ipvs;
 namespace LvsPS;
 
 /// <summary>
-/// What every LvsPS cmdlet shares: -NetworkNamespace, one IpvsClient (or route netlink client)
+/// What every LvsPS cmdlet shares: -NetworkNamespace, one IPVS client (or route netlink client)
 /// per namespace kept for the whole pipeline (a socket and a family lookup per input would dominate bulk runs), a
 /// token that Ctrl+C cancels, and the mapping of core exceptions to ErrorRecords.
 /// </summary>
@@ -30,8 +30,8 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
     /// The client of a namespace, opened on first use. Failing to open it (no IPVS, no such
     /// namespace, no privilege) blocks every input alike, so it terminates the command.
     /// </summary>
-    protected IpvsClient Client(string? networkNamespace)
-        => OpenOnce(networkNamespace, "IPVS (generic netlink)", IpvsClient.Open);
+    protected IIpvsClient Client(string? networkNamespace)
+        => OpenOnce(networkNamespace, "IPVS (generic netlink)", IpvsClients.Open);
 
     /// <summary>
     /// A per-namespace resource (a netlink client) opened on first use and kept until the pipeline

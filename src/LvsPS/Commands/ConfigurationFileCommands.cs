@@ -231,7 +231,7 @@ public sealed class ImportLvsConfigurationCommand : LvsCmdletBase
 
     private void Apply(string file, LvsConfigurationFormat format, LvsConfiguration desired, bool replace, string? ns)
     {
-        IpvsClient client = Client(ns);
+        IIpvsClient client = Client(ns);
         var tally = new Tally();
 
         if (desired.Timeouts is { } timeouts)
@@ -321,7 +321,7 @@ public sealed class ImportLvsConfigurationCommand : LvsCmdletBase
             });
     }
 
-    private void ApplyTimeouts(IpvsClient client, IpvsTimeouts wanted, Tally tally)
+    private void ApplyTimeouts(IIpvsClient client, IpvsTimeouts wanted, Tally tally)
     {
         IpvsTimeouts current = client.GetTimeouts();
         // 0 means "leave unchanged" (ipvsadm --set), so only the non-zero values are compared.
