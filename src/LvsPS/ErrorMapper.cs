@@ -4,6 +4,7 @@ using LvsPS.Native.HostSettings;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Netlink;
 using LvsPS.Native.Proc;
+using LvsPS.Native.Text;
 using LvsPS.Native.Vrrp;
 
 namespace LvsPS;
@@ -84,6 +85,7 @@ public static class ErrorMapper
         // Files that are not what they should be: the message names the file and the line.
         ProcFormatException p => (new ErrorRecord(p, ProcFormatError, ErrorCategory.InvalidData, target ?? p.FileName), false),
         ConfigurationFormatException c => (new ErrorRecord(c, ConfigurationFormatError, ErrorCategory.InvalidData, target ?? c.FileName), false),
+        NetTextException t => (new ErrorRecord(t, t.Expected == NetTextKind.ServiceIdentity ? InvalidVirtualService : InvalidAddress, ErrorCategory.InvalidArgument, target), false),
         FormatException => (new ErrorRecord(e, InvalidVirtualService, ErrorCategory.InvalidArgument, target), false),
         VrrpValidationException v => (new ErrorRecord(v, v.ErrorId,
             v.ErrorId is VrrpValidationException.InterfaceNotFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, target), false),
@@ -145,6 +147,9 @@ public static class ErrorMapper
     public static ErrorRecord RealServerMissing(string identity, object? target)
         => new(new ItemNotFoundException($"The real server {identity} does not exist; list them with Get-LvsRealServer."),
             RealServerNotFound, ErrorCategory.ObjectNotFound, target ?? identity);
+
+    /// <summary>The parser's message as users read it: what is wrong with the text and how it is written.</summary>
+    public static string Word(NetTextException e) => e.Message;
 
     /// <summary>An input rule of the cmdlet layer, shaped like the core's validation failures.</summary>
     public static IpvsValidationException Invalid(string id, string message) => new(id, message);

@@ -1,5 +1,6 @@
 using System.Net;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Text;
 
 namespace LvsPS;
 
@@ -32,22 +33,11 @@ public static class InputParsing
     }
 
     /// <summary>"10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80"; the port is null when the text has none.</summary>
+    /// <exception cref="NetTextException">Not an address with an optional port.</exception>
     public static (IPAddress Address, ushort? Port) ParseEndpoint(string text)
     {
-        if (!VirtualServiceKey.TryParseEndpoint(text, requirePort: false, out IPAddress? address, out ushort port, out string? error))
-            throw ErrorMapper.Invalid(ErrorMapper.InvalidAddress, $"'{text}': {error}.");
-        string t = text.Trim();
-        bool hasPort = t.StartsWith('[') ? t.Contains("]:", StringComparison.Ordinal) : t.Count(c => c == ':') == 1;
-        return (address!, hasPort ? port : null);
-    }
-
-    /// <summary>A bare address (for -Address of a virtual service, whose port is -Port).</summary>
-    public static IPAddress ParseAddress(string text)
-    {
-        (IPAddress address, ushort? port) = ParseEndpoint(text);
-        if (port is not null)
-            throw ErrorMapper.Invalid(ErrorMapper.InvalidAddress, $"'{text}': give the address alone and the port with -Port.");
-        return address;
+        NetEndpoint endpoint = NetText.ParseEndpoint(text);
+        return (endpoint.Address, endpoint.Port);
     }
 
     /// <summary>

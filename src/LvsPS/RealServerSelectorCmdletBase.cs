@@ -20,6 +20,7 @@ public abstract class RealServerSelectorCmdletBase : LvsCmdletBase
     /// <summary>The real server's address (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80".</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, HelpMessage = "The real server: 10.0.0.7, 10.0.0.7:8080 or [2001:db8::7]:80.")]
     [ValidateNotNullOrEmpty]
+    [EndpointTransformation]
     public virtual string Address { get; set; } = null!;
 
     /// <summary>The real server's port, if not written in -Address; the service's port when omitted.</summary>

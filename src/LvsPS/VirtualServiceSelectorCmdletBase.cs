@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Text;
 
 namespace LvsPS;
 
@@ -26,6 +27,7 @@ public abstract class VirtualServiceSelectorCmdletBase : LvsCmdletBase
     /// <summary>The virtual IP address (VIP), IPv4 or IPv6, without a port (give it with -Port): 10.0.0.3, 2001:db8::1.</summary>
     [Parameter(Mandatory = true, ParameterSetName = AddressSet, HelpMessage = "The virtual IP address (10.0.0.3 or 2001:db8::1).")]
     [ValidateNotNullOrEmpty]
+    [AddressTransformation]
     public string Address { get; set; } = null!;
 
     /// <summary>The virtual port, 0 to 65535. Port 0 means every port and is allowed only for persistent services.</summary>
@@ -43,10 +45,10 @@ public abstract class VirtualServiceSelectorCmdletBase : LvsCmdletBase
     public IpFamily AddressFamily { get; set; } = IpFamily.IPv4;
 
     /// <summary>The service named by the bound parameters, with the namespace to use for it.</summary>
-    /// <exception cref="IpvsValidationException">-Address is not an address.</exception>
+    /// <exception cref="NetTextException">-Address is not an address.</exception>
     protected (VirtualServiceKey Key, string? Namespace) SelectedService() => ParameterSetName switch
     {
-        AddressSet => (VirtualServiceKey.ForAddress(ParseProtocol(Protocol), InputParsing.ParseAddress(Address), (ushort)Port), ResolveNamespace(null)),
+        AddressSet => (VirtualServiceKey.ForAddress(ParseProtocol(Protocol), NetText.ParseAddress(Address), (ushort)Port), ResolveNamespace(null)),
         FirewallMarkSet => (VirtualServiceKey.ForFirewallMark(FirewallMark, AddressFamily), ResolveNamespace(null)),
         _ => (VirtualService.Key, ResolveNamespace(VirtualService.NetworkNamespace)),
     };

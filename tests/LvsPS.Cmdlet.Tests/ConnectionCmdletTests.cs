@@ -113,14 +113,20 @@ public sealed class ConnectionCmdletTests(SessionFixture fixture) : IClassFixtur
     }
 
     [Theory]
-    [InlineData("Get-LvsConnection -ClientAddress 10.0.0.300", "InvalidAddress")]
-    [InlineData("Get-LvsConnection -ClientAddress 10.0.0.0/33", "InvalidAddress")]
     [InlineData("Get-LvsConnection -RealServer 10.0.0.7:80 -RealServerPort 81", "PortConflict")]
     public void Bad_filters_are_refused_before_the_table_is_opened(string command, string id)
     {
         PowerShellSession.Result r = _ps.Invoke(command);
         Expect.SingleError(r, id, ErrorCategory.InvalidArgument); // not IpvsNotAvailable: nothing was opened
     }
+
+    [Theory]
+    [InlineData("Get-LvsConnection -ClientAddress 10.0.0.300", "'10.0.0.300' is not an IPv4 or IPv6 address")]
+    [InlineData("Get-LvsConnection -ClientAddress 10.0.0.0/33", "0 to 32")]
+    [InlineData("Get-LvsConnection -ClientAddress 10.1/16", "dotted-quad")]
+    [InlineData("Get-LvsConnection -RealServer 10.7:80", "dotted-quad")]
+    public void Bad_addresses_are_refused_while_binding(string command, string message)
+        => Expect.RefusedAtBinding(_ps.Invoke(command), message);
 
     [Fact]
     public void Template_and_ExcludeTemplate_exclude_each_other()

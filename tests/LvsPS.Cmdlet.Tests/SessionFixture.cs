@@ -27,6 +27,22 @@ public static class Expect
         return e;
     }
 
+    /// <summary>
+    /// An argument the core's strict parser refused while PowerShell bound it (the address
+    /// transformations): one ParameterArgumentTransformationError that carries the parser's message
+    /// and its NetTextException, and no output.
+    /// </summary>
+    public static LvsPS.Native.Text.NetTextException RefusedAtBinding(PowerShellSession.Result r, string message)
+    {
+        ErrorRecord e = SingleError(r, "ParameterArgumentTransformationError", ErrorCategory.InvalidData);
+        Assert.Contains(message, e.Exception.Message);
+        Assert.Empty(r.Output);
+        for (Exception? inner = e.Exception; inner != null; inner = inner.InnerException)
+            if (inner is LvsPS.Native.Text.NetTextException parsed)
+                return parsed;
+        throw new Xunit.Sdk.XunitException($"no NetTextException under {e.Exception.GetType().Name}: {e.Exception.Message}");
+    }
+
     public static void WhatIf(PowerShellSession.Result r, string action, string target)
     {
         Assert.True(r.AllErrors.Count() == 0, "unexpected errors: " + string.Join("; ", r.AllErrors.Select(e => $"{e.FullyQualifiedErrorId}: {e.Exception.Message}")));

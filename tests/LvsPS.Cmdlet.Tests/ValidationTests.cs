@@ -36,8 +36,6 @@ public sealed class ValidationTests(SessionFixture fixture) : IClassFixture<Sess
     [InlineData("New-LvsVirtualService tcp/10.0.0.3:0", IpvsValidation.PortZeroNeedsPersistence, "add -Persistent")]
     [InlineData("New-LvsVirtualService tcp/10.0.0.3:80 -PersistenceEngine sip", IpvsValidation.PersistenceEngineNeedsPersistence, "-Persistent")]
     [InlineData("New-LvsVirtualService tcp/10.0.0.3:80 -Forwarding DR", "ForwardingIsPerRealServer", "Add-LvsRealServer -Forwarding")]
-    [InlineData("New-LvsVirtualService -Address 10.0.0.300 -Port 80", "InvalidAddress", "not an IPv4 or IPv6 address")]
-    [InlineData("New-LvsVirtualService -Address 10.0.0.3:80 -Port 80", "InvalidAddress", "-Port")]
     public void Service_rules(string script, string id, string message)
         => Assert.Contains(message, Refused(script, id).Exception.Message);
 
@@ -49,8 +47,6 @@ public sealed class ValidationTests(SessionFixture fixture) : IClassFixture<Sess
     [InlineData("Add-LvsRealServer fwmark/3 2001:db8::7 -Forwarding DR", IpvsValidation.FamilyMismatch, "another address family")]
     [InlineData("Add-LvsRealServer fwmark/3/ipv6 10.0.0.7 -Forwarding NAT", IpvsValidation.FamilyMismatch, "tunnel forwarding")]
     [InlineData("Add-LvsRealServer tcp/10.0.0.3:80 10.0.0.7:80 -Port 81", "PortConflict", "give the port once")]
-    [InlineData("Add-LvsRealServer tcp/10.0.0.3:80 10.0.0.300", "InvalidAddress", "'10.0.0.300' is not an IPv4 or IPv6 address")]
-    [InlineData("Add-LvsRealServer tcp/10.0.0.3:80 '[2001:db8::7' -Forwarding NAT", "InvalidAddress", "without its ']'")]
     [InlineData("Add-LvsRealServer tcp/10.0.0.3:80 10.0.0.7 -Forwarding Bridge", "UnknownForwardingMethod", "Masquerade (NAT), Route (DR) or Tunnel (TUN)")]
     [InlineData("Add-LvsRealServer tcp/10.0.0.3:80 10.0.0.7 -Forwarding Local", IpvsValidation.LocalForwarding, "chosen by the kernel")]
     [InlineData("Set-LvsRealServer tcp/10.0.0.3:80 10.0.0.7 -Forwarding FNAT", "FullNatNotSupported", "mainline Linux")]
@@ -122,9 +118,9 @@ public sealed class ValidationTests(SessionFixture fixture) : IClassFixture<Sess
     [InlineData("udp/[::1", "a '[' without its ']'")]
     [InlineData("fwmark/0", "a firewall mark is a whole number from 1")]
     [InlineData("icmp/10.0.0.3:80", "not a protocol")]
-    [InlineData("tcp/10.0.0.3", "a port is required")]
+    [InlineData("tcp/10.0.0.3", "has no port")]
     [InlineData("tcp/10.0.0.3:65536", "not a port")]
-    [InlineData("fwmark/3/ipv5", "must be ipv4 or ipv6")]
+    [InlineData("fwmark/3/ipv5", "is ipv4 or ipv6")]
     public void Bad_identity_strings_fail_binding_with_the_reason(string identity, string reason)
     {
         foreach (string command in new[] { "New-LvsVirtualService", "Remove-LvsVirtualService", "Get-LvsRealServer", "Clear-LvsStatistic" })

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Text;
 
 namespace LvsPS.Native.Configuration;
 
@@ -213,11 +214,9 @@ internal static class IpvsadmRuleParser
 
         if (serverText == null)
             throw new RuleException("a real-server rule needs -r address[:port].");
-        if (!VirtualServiceKey.TryParseEndpoint(serverText, requirePort: false, out IPAddress? address, out ushort port, out string? error))
-            throw new RuleException($"-r {serverText}: {error} (numeric addresses only).");
-        rule.Address = address;
-        bool portGiven = serverText.StartsWith('[') ? serverText.Contains("]:", StringComparison.Ordinal) : serverText.Count(c => c == ':') == 1;
-        rule.Port = portGiven ? port : null;
+        NetEndpoint server = Endpoint(serverText, "-r ");
+        rule.Address = server.Address;
+        rule.Port = server.Port;
 
         if (tunnelTypeText != null)
         {
@@ -252,10 +251,22 @@ internal static class IpvsadmRuleParser
             throw new RuleException("the line names no virtual service: add -t, -u, --sctp-service address:port or -f mark.");
         if (ipv6)
             throw new RuleException("-6 applies to firewall-mark services (-f); write IPv6 addresses in brackets: -t [2001:db8::1]:80.");
-        if (!VirtualServiceKey.TryParseEndpoint(endpoint, requirePort: false, out IPAddress? address, out ushort port, out string? error))
-            throw new RuleException($"{endpoint}: {error} (numeric addresses only).");
+        NetEndpoint service = Endpoint(endpoint, "");
         IpvsProtocol protocol = option switch { "tcp-service" => IpvsProtocol.Tcp, "udp-service" => IpvsProtocol.Udp, _ => IpvsProtocol.Sctp };
-        return VirtualServiceKey.ForAddress(protocol, address!, port);
+        return VirtualServiceKey.ForAddress(protocol, service.Address, service.Port ?? 0);
+    }
+
+    /// <summary>address[:port] by the strict parser; ipvsadm-save -n writes numbers, so a host name is an error too.</summary>
+    private static NetEndpoint Endpoint(string text, string option)
+    {
+        try
+        {
+            return NetText.ParseEndpoint(text);
+        }
+        catch (NetTextException e)
+        {
+            throw new RuleException(option + e.Message + (e.Problem == NetTextProblem.NotAnAddress ? " Rules hold numeric addresses only." : ""));
+        }
     }
 
     private static void SetCommand(ref RuleCommand? command, RuleCommand value, string word)

@@ -384,10 +384,7 @@ public static partial class LvsConfigurationJson
         public IPAddress Address(ref Utf8JsonReader r, string name, long line)
         {
             string text = String(ref r, name, line);
-            return IPAddress.TryParse(text, out IPAddress? a) && a.AddressFamily is System.Net.Sockets.AddressFamily.InterNetwork or System.Net.Sockets.AddressFamily.InterNetworkV6
-                && (a.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || text.Count(c => c == '.') == 3)
-                ? VirtualServiceKey.Normalize(a)
-                : throw Error(line, $"\"{name}\": '{text}' is not an IPv4 or IPv6 address.");
+            return Text.NetText.TryParseAddress(text, out IPAddress? a, out string? error) ? a! : throw Error(line, $"\"{name}\": {error}");
         }
 
         public T Enum<T>(ref Utf8JsonReader r, string name, long line) where T : struct, Enum

@@ -85,9 +85,11 @@ public static class IpvsValidation
         string t = text.Trim().TrimStart('/');
         if (int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int prefix))
             return prefix;
-        if (family == IpFamily.IPv4 && IPAddress.TryParse(t, out IPAddress? mask) && mask.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+        if (family == IpFamily.IPv4 && t.Contains('.'))
         {
-            uint m = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(mask.GetAddressBytes());
+            if (!Text.NetText.TryParseAddress(t, out IPAddress? mask, out string? error) || mask!.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+                Fail(InvalidPersistenceNetmask, error ?? $"'{text}' is not an IPv4 netmask (255.255.255.0).");
+            uint m = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(mask!.GetAddressBytes());
             int ones = System.Numerics.BitOperations.PopCount(m);
             if (ones == 0 || m == uint.MaxValue << (32 - ones))
                 return ones;

@@ -55,31 +55,8 @@ public sealed record ConnectionFilter
     /// A client network from "10.0.0.7", "10.1.0.0/16" or "2001:db8::/32". Host bits after the
     /// prefix are cleared ("10.1.2.3/16" is 10.1.0.0/16).
     /// </summary>
-    public static IPNetwork ParseClientNetwork(string text)
-    {
-        string s = (text ?? "").Trim();
-        int slash = s.IndexOf('/');
-        string host = slash < 0 ? s : s[..slash];
-        if (IPAddress.TryParse(host, out IPAddress? address)
-            && address.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
-            && (address.AddressFamily != AddressFamily.InterNetwork || host.Count(c => c == '.') == 3))
-        {
-            address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-            int width = address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
-            int prefix = width;
-            if (slash < 0 || (int.TryParse(s.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out prefix) && prefix <= width))
-                return new IPNetwork(Masked(address, prefix), prefix);
-        }
-        throw new FormatException($"'{text}' is not a client address or network: use 10.0.0.7, 10.1.0.0/16 or 2001:db8::/32.");
-    }
-
-    private static IPAddress Masked(IPAddress address, int prefix)
-    {
-        byte[] b = address.GetAddressBytes();
-        for (int bit = prefix; bit < b.Length * 8; bit++)
-            b[bit / 8] &= (byte)~(0x80 >> (bit % 8));
-        return new IPAddress(b);
-    }
+    /// <exception cref="Text.NetTextException">The text is not an address or a network.</exception>
+    public static IPNetwork ParseClientNetwork(string text) => Text.NetText.ParsePrefix(text).ToNetwork();
 
     internal CompiledConnectionFilter Compile() => new(this);
 }

@@ -7,16 +7,12 @@ namespace LvsPS.Native.Vrrp;
 /// <summary>A virtual address with its prefix length, as keepalived's virtual_ipaddress "10.0.0.3/24".</summary>
 public sealed record VrrpVirtualAddress(IPAddress Address, int PrefixLength)
 {
+    /// <summary>"10.0.0.3/24", "2001:db8::3/64" or an address alone (/32, /128), by the strict parser.</summary>
+    /// <exception cref="Text.NetTextException">The text is not an address with an optional prefix length.</exception>
     public static VrrpVirtualAddress Parse(string text)
     {
-        string[] parts = text.Trim().Split('/', 2);
-        if (!IPAddress.TryParse(parts[0], out IPAddress? address))
-            throw new VrrpValidationException(VrrpValidationException.InvalidVirtualAddress, $"'{text}' is not an IP address with an optional prefix length, such as 10.0.0.3/24 or 2001:db8::3/64.");
-        int max = address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
-        int prefix = max;
-        if (parts.Length == 2 && (!int.TryParse(parts[1], out prefix) || prefix < 0 || prefix > max))
-            throw new VrrpValidationException(VrrpValidationException.InvalidVirtualAddress, $"'{text}': the prefix length must be 0 to {max}.");
-        return new VrrpVirtualAddress(address, prefix);
+        Text.NetPrefix prefix = Text.NetText.ParsePrefix(text);
+        return new VrrpVirtualAddress(prefix.Address, prefix.PrefixLength);
     }
 
     public override string ToString() => $"{Address}/{PrefixLength}";

@@ -64,6 +64,7 @@ public sealed class GetLvsConnectionCommand : LvsCmdletBase
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Address")]
     [ValidateNotNullOrEmpty]
+    [EndpointTransformation]
     public string RealServer { get; set; } = null!;
 
     /// <summary>The real server's port, when it is not written in -RealServer; 0 means any port (firewall-mark real servers have port 0). Binds the Port of piped real servers.</summary>
@@ -75,6 +76,7 @@ public sealed class GetLvsConnectionCommand : LvsCmdletBase
     /// <summary>Only the entries of clients in this network: an address (10.0.0.7, 2001:db8::7) or a network in CIDR notation (198.51.100.0/24, 2001:db8::/32).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [PrefixTransformation]
     public string ClientAddress { get; set; } = null!;
 
     /// <summary>Only the entries in one of these states, as the kernel names them (case-insensitive): ESTABLISHED, SYN_RECV, TIME_WAIT, FIN_WAIT, CLOSE_WAIT, LAST_ACK, CLOSE, UDP, NONE, ASSURED (templates), SCTP states. Tab-completes.</summary>
@@ -163,7 +165,8 @@ public sealed class GetLvsConnectionCommand : LvsCmdletBase
         return IpvsConnectionReader.Open(ns, filter, IncludeOrigin);
     }
 
-    /// <exception cref="IpvsValidationException">An address, network or port that is not one.</exception>
+    /// <exception cref="Native.Text.NetTextException">An address or network that is not one.</exception>
+    /// <exception cref="IpvsValidationException">The port is given twice, differently.</exception>
     private ConnectionFilter BuildFilter()
     {
         var filter = new ConnectionFilter
@@ -179,16 +182,7 @@ public sealed class GetLvsConnectionCommand : LvsCmdletBase
             },
         };
         if (ClientAddress is not null)
-        {
-            try
-            {
-                filter = filter with { ClientNetwork = ConnectionFilter.ParseClientNetwork(ClientAddress) };
-            }
-            catch (FormatException e)
-            {
-                throw ErrorMapper.Invalid(ErrorMapper.InvalidAddress, e.Message);
-            }
-        }
+            filter = filter with { ClientNetwork = ConnectionFilter.ParseClientNetwork(ClientAddress) };
         if (RealServer is not null)
         {
             (IPAddress address, ushort? portInAddress) = InputParsing.ParseEndpoint(RealServer);

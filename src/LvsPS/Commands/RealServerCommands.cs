@@ -70,6 +70,7 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
     /// <summary>The real server (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80". Without a port it gets the service's port.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = IdentitySet, HelpMessage = "The real server: 10.0.0.7, 10.0.0.7:8080 or [2001:db8::7]:80.")]
     [ValidateNotNullOrEmpty]
+    [EndpointTransformation]
     public override string Address { get; set; } = null!;
 
     /// <summary>The real server's port, if not written in -Address; the service's port when omitted (0 for firewall-mark services, where the packet keeps its port).</summary>
@@ -217,6 +218,7 @@ public sealed class GetLvsRealServerCommand : LvsCmdletBase
     /// <summary>Only the real servers at this address: "10.0.0.7" (any port), "10.0.0.7:8080" or "[2001:db8::7]:80".</summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
+    [EndpointTransformation]
     public string Address { get; set; } = null!;
 
     protected override void ProcessRecord()

@@ -11,6 +11,7 @@ public abstract class RealServerHostCmdletBase : HostCmdletBase
     /// <summary>The VIPs of the virtual services this host serves, such as 10.0.0.3 (the address of ipvsadm -t VIP:PORT).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The VIPs this real server serves, such as 10.0.0.3.")]
     [ValidateNotNullOrEmpty]
+    [AddressTransformation]
     public string[] VirtualAddress { get; set; } = null!;
 
     /// <summary>How the director reaches this real server: Route (DR, ipvsadm -g, the default) or Tunnel (TUN, ipip, ipvsadm -i).</summary>

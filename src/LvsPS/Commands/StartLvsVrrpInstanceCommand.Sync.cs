@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Text;
 using LvsPS.Native.Vrrp;
 using LvsPS.Vrrp;
 
@@ -41,7 +42,8 @@ public sealed partial class StartLvsVrrpInstanceCommand
 
     /// <summary>The multicast group of the sync daemon (keepalived's group): IPv4 in 224.0.0.0/4 or IPv6 in ff00::/8; 224.0.0.81 when omitted.</summary>
     [Parameter]
-    public IPAddress? LvsSyncMulticastGroup { get; set; }
+    [AddressTransformation]
+    public string? LvsSyncMulticastGroup { get; set; }
 
     /// <summary>The UDP port of the sync daemon's multicast (keepalived's port), 1 to 65535; 8848 when omitted.</summary>
     [Parameter]
@@ -86,7 +88,7 @@ public sealed partial class StartLvsVrrpInstanceCommand
             Interface = LvsSyncDaemonInterface,
             SyncId = LvsSyncId,
             MaxLength = IsBound(nameof(LvsSyncMaxLength)) ? (ushort)LvsSyncMaxLength : null,
-            MulticastGroup = LvsSyncMulticastGroup,
+            MulticastGroup = LvsSyncMulticastGroup is null ? null : NetText.ParseAddress(LvsSyncMulticastGroup),
             Port = IsBound(nameof(LvsSyncPort)) ? (ushort)LvsSyncPort : null,
             Ttl = IsBound(nameof(LvsSyncTtl)) ? (byte)LvsSyncTtl : null,
         };

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Security;
+using LvsPS.Native.Text;
 using LvsPS.Native.Vrrp;
 using LvsPS.Vrrp;
 
@@ -101,6 +102,7 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
     /// <summary>The virtual addresses with their prefix length, such as 10.0.0.3/24 or 2001:db8::3/64 (keepalived's virtual_ipaddress); all of one family. The first IPv6 address should be link-local for keepalived peers.</summary>
     [Parameter(Mandatory = true, HelpMessage = "The virtual addresses with prefix, such as 10.0.0.3/24.")]
     [Alias("VIP")]
+    [PrefixTransformation]
     public string[] VirtualAddress { get; set; } = null!;
 
     /// <summary>Backup (the default) waits for a master's adverts first; Master takes over at once (keepalived's state MASTER) and yields to a higher priority.</summary>
@@ -118,11 +120,13 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
 
     /// <summary>The address to send unicast adverts from (keepalived's unicast_src_ip); the interface's primary address when omitted.</summary>
     [Parameter]
-    public IPAddress? UnicastSource { get; set; }
+    [AddressTransformation]
+    public string? UnicastSource { get; set; }
 
     /// <summary>Sends adverts to these peers instead of the multicast group (keepalived's unicast_peer); every node lists the others.</summary>
     [Parameter]
-    public IPAddress[]? UnicastPeer { get; set; }
+    [AddressTransformation]
+    public string[]? UnicastPeer { get; set; }
 
     /// <summary>The VRRPv2 simple password, at most 8 bytes (keepalived's authentication { auth_type PASS auth_pass ... }). VRRPv3 has no authentication.</summary>
     [Parameter]
@@ -231,8 +235,8 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
             InitialState = InitialState.Equals("Master", StringComparison.OrdinalIgnoreCase) ? VrrpState.Master : VrrpState.Backup,
             Preempt = !NoPreempt,
             PreemptDelay = TimeSpan.FromSeconds(PreemptDelay),
-            UnicastSource = UnicastSource,
-            UnicastPeers = UnicastPeer ?? Array.Empty<IPAddress>(),
+            UnicastSource = UnicastSource is null ? null : NetText.ParseAddress(UnicastSource),
+            UnicastPeers = (UnicastPeer ?? Array.Empty<string>()).Select(NetText.ParseAddress).ToArray(),
             AuthenticationPassword = AuthenticationPassword is null ? null : Plain(AuthenticationPassword),
             NetworkNamespace = ResolveNamespace(null),
             GratuitousArpRepeat = GratuitousArpRepeat,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Net;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Text;
 
 namespace LvsPS.Commands;
 
@@ -120,6 +121,7 @@ public sealed class StartLvsSyncDaemonCommand : LvsCmdletBase
     /// <summary>The multicast group (ipvsadm --mcast-group): IPv4 in 224.0.0.0/4 or IPv6 in ff00::/8.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [AddressTransformation]
     public string MulticastGroup { get; set; } = null!;
 
     /// <summary>The UDP port of the multicast (ipvsadm --mcast-port), 1 to 65535.</summary>
@@ -142,9 +144,7 @@ public sealed class StartLvsSyncDaemonCommand : LvsCmdletBase
         string target = $"{SyncDaemon.StateName(State)} sync daemon";
         TryRun(target, () =>
         {
-            IPAddress? group = null;
-            if (MulticastGroup is not null && !IPAddress.TryParse(MulticastGroup.Trim('[', ']'), out group))
-                throw ErrorMapper.Invalid(ErrorMapper.InvalidAddress, $"'{MulticastGroup}' is not an IPv4 or IPv6 address; use a multicast group such as 224.0.0.81 or ff02::8848.");
+            IPAddress? group = MulticastGroup is null ? null : NetText.ParseAddress(MulticastGroup);
             var daemon = new SyncDaemon
             {
                 State = State,

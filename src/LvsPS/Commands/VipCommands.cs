@@ -43,6 +43,7 @@ public sealed class AddLvsVipCommand : HostCmdletBase
     /// <summary>The VIP: an IPv4 or IPv6 address such as 10.0.0.3 or 2001:db8::3.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The VIP, such as 10.0.0.3.")]
     [ValidateNotNullOrEmpty]
+    [AddressTransformation]
     public string Address { get; set; } = null!;
 
     /// <summary>The interface to bind it to: lo (the default, for DR real servers), an ipip tunnel such as tunl0 (TUN real servers), or the director's NIC.</summary>
@@ -113,6 +114,7 @@ public sealed class GetLvsVipCommand : HostCmdletBase
     /// <summary>Only this address, with any prefix length. Every host-prefix address that is not a loopback address when omitted.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
+    [AddressTransformation]
     public string? Address { get; set; }
 
     /// <summary>Only the bindings of this interface (lo, tunl0, eth0).</summary>
@@ -160,6 +162,7 @@ public sealed class RemoveLvsVipCommand : HostCmdletBase
     /// <summary>The VIP to unbind, such as 10.0.0.3.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, HelpMessage = "The VIP, such as 10.0.0.3.")]
     [ValidateNotNullOrEmpty]
+    [AddressTransformation]
     public string Address { get; set; } = null!;
 
     /// <summary>The interface to unbind it from; every interface that has it when omitted.</summary>

@@ -177,6 +177,8 @@ public sealed class IpvsadmRulesTests
         { "-A -t 10.0.0.3:80 --frobnicate", 1, "--frobnicate is not an option" },
         { "-A -t 10.0.0.3:80 rr", 1, "unexpected 'rr'" },
         { "-A -t host.example:80", 1, "numeric addresses only" },
+        { "-A -t 10.3:80", 1, "'10.3' is not an IPv4 address in dotted-quad form" },
+        { "-A -t 10.0.0.3:80\n-a -t 10.0.0.3:80 -r 012.0.0.7", 2, "inet_aton would read it as 10.0.0.7" },
         { "-A -t 10.0.0.3:80 -A", 1, "given twice" },
         { "-A -t 10.0.0.3:80 -a", 1, "one command" },
         { "-t 10.0.0.3:80 -s rr", 1, "no command" },

@@ -151,8 +151,12 @@ public sealed class ConnectionFilterProperties
     [InlineData("10.1.0.0/-1")]
     [InlineData("10.1/16")]
     [InlineData("host")]
-    public void BadClientNetworksSayWhatIsExpected(string text)
-        => Assert.Contains("10.1.0.0/16", Assert.Throws<FormatException>(() => ConnectionFilter.ParseClientNetwork(text)).Message);
+    public void BadClientNetworksAreRefusedByTheStrictParser(string text)
+    {
+        var e = Assert.Throws<LvsPS.Native.Text.NetTextException>(() => ConnectionFilter.ParseClientNetwork(text));
+        Assert.Equal(LvsPS.Native.Text.NetTextKind.Prefix, e.Expected);
+        Assert.Contains(e.Problem == LvsPS.Native.Text.NetTextProblem.LegacyIPv4Form ? $"'{text.Split('/')[0]}'" : $"'{text}'", e.Message);
+    }
 
     [Fact]
     public void ProtocolThatContradictsTheServiceMatchesNothing()

@@ -51,8 +51,9 @@ public sealed class VrrpOptionsValidationTests
     [Theory]
     [InlineData("10.0.0.3/33")]
     [InlineData("not-an-address")]
+    [InlineData("10.3/24")]
     public void Bad_virtual_address(string text)
-        => Assert.Equal(VrrpValidationException.InvalidVirtualAddress, Assert.Throws<VrrpValidationException>(() => VrrpVirtualAddress.Parse(text)).ErrorId);
+        => Assert.Equal(LvsPS.Native.Text.NetTextKind.Prefix, Assert.Throws<LvsPS.Native.Text.NetTextException>(() => VrrpVirtualAddress.Parse(text)).Expected);
 
     [Fact]
     public void Address_without_prefix_is_a_host_address() => Assert.Equal(32, VrrpVirtualAddress.Parse("10.0.0.3").PrefixLength);
