@@ -1,3 +1,5 @@
+using LvsPS.Native.Runtime;
+
 namespace LvsPS.Native.Health;
 
 /// <summary>
@@ -16,7 +18,12 @@ internal sealed partial class CheckerState
         // keepalived: "for non alpha mode, one failure is enough initially" (retry_it = retry at start).
         RetryIt = check.Timing.CountsRiseFall ? 0 : check.Timing.Retries;
         UrlIt = 0;
+        if (check.Timing.CountsRiseFall)
+            _counter = new RiseFallCounter(check.Timing.Rise, check.Timing.Retries + 1, check.Timing.Alpha ? RiseFallStart.FullyDown : RiseFallStart.FullyUp);
     }
+
+    /// <summary>Rise/fall mode: the runtime's counter (the one VRRP track scripts use).</summary>
+    private readonly RiseFallCounter? _counter;
 
     public int Id { get; }
     public ResolvedHealthCheck Check { get; }
@@ -32,8 +39,6 @@ internal sealed partial class CheckerState
     public int? UrlIt { get; private set; }
     /// <summary>HTTP: the url that failed and is retried alone (keepalived's failed_url).</summary>
     public int? FailedUrl { get; private set; }
-    /// <summary>Rise/fall mode: passes in a row while down.</summary>
-    public int RiseCount { get; private set; }
 
     /// <summary>The url the next probe asks for (null: all of them, in rise/fall mode).</summary>
     public int? NextUrl => Check.Check is HttpHealthCheck && !Timing.CountsRiseFall ? FailedUrl ?? UrlIt ?? 0 : null;
@@ -155,48 +160,15 @@ internal sealed partial class CheckerState
         return FailedUrl is not null ? Max(Timing.DelayBeforeRetry, Timing.Interval) : Timing.DelayBeforeRetry;
     }
 
-    /// <summary>HAProxy-style: down after Fall failures in a row, up after Rise passes in a row (both spaced by delay_before_retry).</summary>
+    /// <summary>HAProxy-style: down after Fall failures in a row, up after Rise passes in a row, both counted every delay_before_retry.</summary>
     private TimeSpan RiseFall(bool passed, out bool? report)
     {
-        report = null;
-        TimeSpan delay = Timing.Interval;
-        if (passed)
-        {
-            RetryIt = 0;
-            if (IsUp)
-            {
-                if (!HasRun)
-                    report = true;
-            }
-            else if (++RiseCount >= Timing.Rise)
-            {
-                RiseCount = 0;
-                report = true;
-            }
-            else
-                delay = Timing.DelayBeforeRetry;
-        }
-        else
-        {
-            RiseCount = 0;
-            if (IsUp)
-            {
-                if (RetryIt < Timing.Retries)
-                {
-                    RetryIt++;
-                    delay = Timing.DelayBeforeRetry;
-                }
-                else
-                {
-                    RetryIt = 0;
-                    report = false;
-                }
-            }
-            else if (!HasRun)
-                report = false;
-        }
+        RiseFallCounter counter = _counter!;
+        bool changed = counter.Record(passed);
+        report = changed || !HasRun ? counter.IsUp : null;
         HasRun = true;
-        return delay;
+        bool inTransition = counter.IsRetrying || (!counter.IsUp && counter.Health > 0);
+        return inTransition ? Timing.DelayBeforeRetry : Timing.Interval;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Runtime;
 
 namespace LvsPS.Native.Health;
 
@@ -200,8 +201,21 @@ public static class HealthCheckValidation
 
     private static void ValidateCommand(string where, string setting, HealthCommand? command)
     {
-        if (command is ExecutableHealthCommand exe && ExecutableLookup.Find(exe.Program) is null)
-            throw new HealthCheckDefinitionException(where, setting, exe.Program,
-                File.Exists(exe.Program) ? "is not executable (chmod +x)" : "no such program (give a full path or a program on PATH)");
+        if (command is not ExecutableHealthCommand exe)
+            return;
+        try
+        {
+            exe.Command.Resolve();
+        }
+        catch (ScriptNotUsableException e)
+        {
+            throw new HealthCheckDefinitionException(where, setting, exe.Command.Path, e.Problem switch
+            {
+                ScriptProblem.NotFound => exe.Command.Path.Contains('/') ? "no such program" : "no such program on PATH (give a full path)",
+                ScriptProblem.NotExecutable => "is not executable (chmod +x, or a file system mounted noexec)",
+                ScriptProblem.IsDirectory => "is a directory, not a program",
+                _ => "name a program to run",
+            });
+        }
     }
 }

@@ -1,45 +1,53 @@
+using LvsPS.Native.Runtime;
+
 namespace LvsPS.Native.Health;
 
 /// <summary>
 /// Something a check runs: the MISC_CHECK program, or a notify_up/notify_down/quorum_up/quorum_down
-/// action. An executable (argument vector) or a script block that the host layer runs.
+/// action. An executable (the runtime's <see cref="ScriptCommand"/>) or a script the host layer
+/// supplies (a PowerShell script block behind <see cref="IScript"/>).
 /// </summary>
 public abstract record HealthCommand
 {
     /// <summary>How it reads in a table and in messages.</summary>
     public abstract string Text { get; }
+    /// <summary>What runs it.</summary>
+    public abstract IScript Script { get; }
     public override string ToString() => Text;
 }
 
-/// <summary>An executable with its arguments, run without a shell (keepalived splits misc_path and notify_* the same way).</summary>
+/// <summary>An executable with its arguments, run without a shell (keepalived splits misc_path and notify_* into words the same way).</summary>
 public sealed record ExecutableHealthCommand : HealthCommand
 {
-    public ExecutableHealthCommand(IReadOnlyList<string> arguments)
-    {
-        if (arguments.Count == 0 || string.IsNullOrEmpty(arguments[0]))
-            throw new ArgumentException("A command needs a program.", nameof(arguments));
-        Arguments = arguments;
-    }
+    private IScript? _script;
+
+    public ExecutableHealthCommand(ScriptCommand command) => Command = command;
 
     /// <summary>Program first, then its arguments.</summary>
-    public IReadOnlyList<string> Arguments { get; }
-    public string Program => Arguments[0];
-    /// <summary>keepalived's "user U [G]": run as this user (null: the caller's).</summary>
+    public ExecutableHealthCommand(IReadOnlyList<string> words)
+        : this(new ScriptCommand(words.Count > 0 ? words[0] : "", words.Skip(1))) { }
+
+    /// <summary>A keepalived-style command line: words, '...' and "..." quoting, backslash escapes.</summary>
+    public static ExecutableHealthCommand Parse(string commandLine) => new(ScriptCommand.Parse(commandLine));
+
+    public ScriptCommand Command { get; }
+    /// <summary>keepalived's "user U [G]" after a script: run as this user (null: the caller's).</summary>
     public string? User { get; init; }
     public string? Group { get; init; }
 
-    public override string Text => string.Join(' ', Arguments.Select(Quote));
+    public override string Text => Command.ToString();
+    public override IScript Script => _script ??= new ExecutableScript(Command);
 
     public bool Equals(ExecutableHealthCommand? other)
-        => other is not null && Arguments.SequenceEqual(other.Arguments) && User == other.User && Group == other.Group;
+        => other is not null && Text == other.Text && User == other.User && Group == other.Group
+        && Command.NetworkNamespace == other.Command.NetworkNamespace;
 
-    public override int GetHashCode() => HashCode.Combine(Arguments.Count > 0 ? Arguments[0] : "", Arguments.Count, User);
-
-    private static string Quote(string a) => a.Length > 0 && !a.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'') ? a : $"'{a.Replace("'", "'\\''")}'";
+    public override int GetHashCode() => HashCode.Combine(Text, User, Group);
 }
 
-/// <summary>A script block: the core only carries it; the host layer that created it runs it.</summary>
-public sealed record ScriptBlockHealthCommand(object ScriptBlock, string Source) : HealthCommand
+/// <summary>A script the host layer runs (a PowerShell script block): the core only carries it.</summary>
+public sealed record ScriptBlockHealthCommand(IScript Script) : HealthCommand
 {
-    public override string Text => "{" + Source + "}";
+    public override string Text => "{" + Script.Description + "}";
+    public override IScript Script { get; } = Script;
 }

@@ -26,7 +26,7 @@ public sealed record ResolvedHealthCheck(
     /// <summary>What makes two checks the same check (probed once for every real server that has it).</summary>
     internal string SharingKey => string.Join('|',
         Check.Describe(), Target?.ToString() ?? "", Timing.ToString(), string.Join(',', UrlHosts), string.Join(',', UrlServerNames),
-        ScriptTimeout.Ticks, SuspensionKey ?? "", Check is ScriptHealthCheck { Command: ScriptBlockHealthCommand s } ? System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(s.ScriptBlock) : 0);
+        ScriptTimeout.Ticks, SuspensionKey ?? "", Check is ScriptHealthCheck { Command: ScriptBlockHealthCommand s } ? System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(s.Script) : 0);
 
     /// <summary>"HTTP GET /health on 10.0.0.7:80" and the like.</summary>
     public string Description => Check switch
