@@ -384,7 +384,7 @@ public static partial class LvsConfigurationJson
         public IPAddress Address(ref Utf8JsonReader r, string name, long line)
         {
             string text = String(ref r, name, line);
-            return Text.NetText.TryParseAddress(text, out IPAddress? a, out string? error) ? a! : throw Error(line, $"\"{name}\": {error}");
+            return LvsPS.Native.Text.NetText.TryParseAddress(text, out IPAddress? a, out string? error) ? a! : throw Error(line, $"\"{name}\": {error}");
         }
 
         public T Enum<T>(ref Utf8JsonReader r, string name, long line) where T : struct, Enum
