@@ -1,0 +1,190 @@
+using LvsPS.Native.Configuration.Director;
+using LvsPS.Native.Ipvs;
+
+namespace LvsPS.Native.Configuration.Keepalived;
+
+/// <summary>keepalived's validation of a virtual server after its block is read: defaults, port and family rules, quorum.</summary>
+public sealed partial class KeepalivedConfigurationReader
+{
+    private VirtualServerDefinition? FinishVirtualServer(VirtualServerDraft d)
+    {
+        VirtualServerDefinition vs = d.Head;
+        if (d.RealServers.Count == 0)
+        {
+            _diagnostics.Warn(DiagnosticCodes.VirtualServerWithoutRealServers, vs.Location, $"virtual server {vs.DisplayName} has no real servers; it is ignored (keepalived does the same).");
+            return null;
+        }
+        if (vs.Kind == VirtualServerHeadKind.FirewallMark)
+        {
+            if (d.ProtocolLine != null)
+                _diagnostics.Warn(DiagnosticCodes.ProtocolIgnored, d.ProtocolLine.Location, $"virtual server {vs.DisplayName}: a protocol is given for a firewall-mark service; it is ignored.");
+            vs = vs with { Protocol = IpvsProtocol.FirewallMark };
+        }
+        else if (d.Protocol is { } protocol)
+            vs = vs with { Protocol = protocol };
+        else
+            _diagnostics.Warn(DiagnosticCodes.SettingAdjusted, vs.Location, $"virtual server {vs.DisplayName} sets no protocol: UDP, keepalived's default (write 'protocol TCP' for a TCP service).");
+        if (d.Scheduler == null)
+            _diagnostics.Warn(DiagnosticCodes.SettingAdjusted, vs.Location, $"virtual server {vs.DisplayName} sets no scheduler: wlc, keepalived's default.");
+        vs = vs with { Scheduler = d.Scheduler ?? VirtualService.DefaultScheduler };
+        if (d.Forwarding == null && d.RealServers.Any(r => r.Forwarding == null))
+            _diagnostics.Warn(DiagnosticCodes.SettingAdjusted, vs.Location, $"virtual server {vs.DisplayName} sets no forwarding method: NAT, keepalived's default.");
+        vs = vs with { Forwarding = d.Forwarding ?? ForwardingMethod.Masquerade, Tunnel = d.Tunnel };
+        if (vs.Kind == VirtualServerHeadKind.Address && vs.Port == 0 && d.PersistenceTimeout == null)
+        {
+            _diagnostics.Warn(DiagnosticCodes.SettingAdjusted, vs.Location, $"virtual server {vs.DisplayName}: port 0 (all ports) needs persistence; persistence_timeout 360 is set.");
+            d.PersistenceTimeout = VirtualService.DefaultPersistenceTimeout;
+        }
+        vs = vs with { PersistenceTimeout = d.PersistenceTimeout };
+        if (d.OnePacketLine != null)
+        {
+            if (vs.Protocol == IpvsProtocol.Udp)
+                vs = vs with { OnePacket = true };
+            else
+                _diagnostics.Warn(DiagnosticCodes.SettingAdjusted, d.OnePacketLine.Location, $"virtual server {vs.DisplayName}: one-packet scheduling (ops) is for UDP only; it is cleared.");
+        }
+        foreach (string word in d.FlagWords)
+        {
+            if (Schedulers.TryParseFlag(word, vs.Scheduler, out SchedulerFlags flag, out string? error))
+                vs = vs with { SchedulerFlags = vs.SchedulerFlags | flag };
+            else
+                _diagnostics.Warn(DiagnosticCodes.InvalidValue, vs.Location, $"virtual server {vs.DisplayName}: {error} Ignored.");
+        }
+        if (vs.Kind == VirtualServerHeadKind.FirewallMark)
+            vs = vs with { Family = d.Family ?? d.RealServers.Where(r => (r.Forwarding ?? vs.Forwarding) != ForwardingMethod.Tunnel).Select(r => VirtualServiceKey.FamilyOf(r.Address)).FirstOrDefault(IpFamily.IPv4) };
+        else if (vs.Kind == VirtualServerHeadKind.Group && d.Family is { } groupFamily)
+            vs = vs with { Family = groupFamily };
+        vs = vs with
+        {
+            DefaultWeight = d.Weight ?? 1,
+            InhibitOnFailure = d.InhibitOnFailure,
+            Alpha = d.Alpha,
+            Virtualhost = d.Virtualhost,
+            SmtpAlert = d.SmtpAlert ?? false,
+            DelayLoopSeconds = d.DelayLoop ?? 60,
+        };
+        vs = vs with { RealServers = FinishRealServers(d, vs) };
+        if (d.SorryServer is { } sorry)
+            vs = vs with
+            {
+                SorryServer = new RealServerDefinition
+                {
+                    Address = sorry.Address,
+                    Port = sorry.Port ?? vs.Port,
+                    Forwarding = d.SorryForwarding ?? vs.Forwarding,
+                    Tunnel = vs.Tunnel,
+                    Weight = 1,
+                    Location = sorry.Line.Location,
+                },
+            };
+        return FinishQuorum(vs);
+    }
+
+    private List<RealServerDefinition> FinishRealServers(VirtualServerDraft d, VirtualServerDefinition vs)
+    {
+        var result = new List<RealServerDefinition>();
+        foreach (RealServerDraft r in d.RealServers)
+        {
+            ForwardingMethod forwarding = r.Forwarding ?? vs.Forwarding;
+            string endpoint = $"[{r.Address}]:{r.Port?.ToString() ?? "0"}";
+            if (vs.Kind != VirtualServerHeadKind.Group && VirtualServiceKey.FamilyOf(r.Address) != vs.Family && forwarding != ForwardingMethod.Tunnel)
+            {
+                _diagnostics.Warn(DiagnosticCodes.FamilyMismatch, r.Line.Location,
+                    $"real server {r.Address} is not of the virtual server's address family (only tunnelled real servers may differ); the real server is skipped.");
+                continue;
+            }
+            ushort port = r.Port ?? vs.Port;
+            if (vs.Kind == VirtualServerHeadKind.FirewallMark && forwarding != ForwardingMethod.Masquerade && port != 0)
+            {
+                _diagnostics.Warn(DiagnosticCodes.PortReset, r.Line.Location, $"firewall-mark virtual server {vs.DisplayName}: real server {endpoint} has a port, meaningless without NAT; it is cleared.");
+                port = 0;
+            }
+            else if (vs.Kind != VirtualServerHeadKind.FirewallMark && forwarding is ForwardingMethod.Route or ForwardingMethod.Tunnel && port != vs.Port)
+            {
+                _diagnostics.Warn(DiagnosticCodes.PortReset, r.Line.Location,
+                    $"virtual server {vs.DisplayName} and real server {endpoint}: the ports differ, which {(forwarding == ForwardingMethod.Route ? "DR" : "TUN")} cannot do; the real server's port is set to {vs.Port}.");
+                port = vs.Port;
+            }
+            if (result.Any(x => x.Address.Equals(r.Address) && x.Port == port))
+            {
+                _diagnostics.Warn(DiagnosticCodes.DuplicateRealServer, r.Line.Location, $"virtual server {vs.DisplayName}: real server [{r.Address}]:{port} is listed twice; this second one is removed.");
+                continue;
+            }
+            var rs = new RealServerDefinition
+            {
+                Address = r.Address,
+                Port = port,
+                Forwarding = forwarding,
+                Tunnel = forwarding == ForwardingMethod.Tunnel ? r.Tunnel ?? vs.Tunnel ?? new TunnelSettings(TunnelType.Ipip, 0, TunnelChecksum.NoChecksum) : null,
+                Weight = r.Weight ?? vs.DefaultWeight,
+                UpperThreshold = r.UpperThreshold,
+                LowerThreshold = r.LowerThreshold,
+                InhibitOnFailure = r.InhibitOnFailure ?? vs.InhibitOnFailure,
+                NotifyUp = r.NotifyUp,
+                NotifyDown = r.NotifyDown,
+                Alpha = r.Alpha ?? vs.Alpha,
+                SmtpAlert = r.SmtpAlert ?? vs.SmtpAlert,
+                Virtualhost = r.Virtualhost,
+                Location = r.Line.Location,
+            };
+            result.Add(rs with { Checkers = FinishCheckers(r, rs, d, vs) });
+        }
+        return result;
+    }
+
+    private List<CheckerDefinition> FinishCheckers(RealServerDraft r, RealServerDefinition rs, VirtualServerDraft d, VirtualServerDefinition vs)
+    {
+        var checkers = new List<CheckerDefinition>();
+        foreach ((KeepalivedStatement block, CheckerDraft c) in r.Checkers)
+        {
+            CheckerDefinition def = c.Definition;
+            if (def.Kind is CheckerKind.Http or CheckerKind.Ssl && def.Urls.Count == 0)
+            {
+                _diagnostics.Warn(DiagnosticCodes.CheckerDropped, block.Location, $"{block.Keyword} has no url with a path; the checker is ignored.");
+                continue;
+            }
+            if (def.Kind == CheckerKind.Misc && def.MiscPath == null)
+            {
+                _diagnostics.Warn(DiagnosticCodes.CheckerDropped, block.Location, "MISC_CHECK has no misc_path; the checker is ignored.");
+                continue;
+            }
+            if (def.Kind == CheckerKind.Misc && _options.ScriptRunnable is { } runnable && !runnable(Program(def.MiscPath!)))
+            {
+                _diagnostics.Warn(DiagnosticCodes.CheckerDropped, block.Location, $"MISC_CHECK script {Program(def.MiscPath!)} is not found or not executable; the checker is removed.");
+                continue;
+            }
+            double delayLoop = c.DelayLoop ?? r.DelayLoop ?? d.DelayLoop ?? 60;
+            checkers.Add(def with
+            {
+                ConnectPort = c.ConnectPort ?? rs.Port,
+                ConnectTimeoutSeconds = c.ConnectTimeout ?? r.ConnectTimeout ?? d.ConnectTimeout ?? 5,
+                Retry = c.Retry ?? r.Retry ?? d.Retry ?? def.Kind switch { CheckerKind.Dns => 3, CheckerKind.Misc => 0, _ => 1 },
+                DelayLoopSeconds = delayLoop,
+                DelayBeforeRetrySeconds = c.DelayBeforeRetry ?? r.DelayBeforeRetry ?? d.DelayBeforeRetry
+                    ?? def.Kind switch { CheckerKind.Http or CheckerKind.Ssl => 3, CheckerKind.Dns => delayLoop, _ => 1 },
+                WarmupSeconds = c.Warmup ?? r.Warmup ?? d.Warmup,
+                Alpha = c.Alpha ?? rs.Alpha,
+            });
+        }
+        return checkers;
+    }
+
+    private VirtualServerDefinition FinishQuorum(VirtualServerDefinition vs)
+    {
+        ulong total = (ulong)vs.RealServers.Sum(r => (long)r.Weight);
+        if (vs.Quorum > total)
+        {
+            _diagnostics.Warn(DiagnosticCodes.SettingAdjusted, vs.Location, $"virtual server {vs.DisplayName}: quorum {vs.Quorum} exceeds the total weight of its real servers ({total}); quorum is lowered to {total}.");
+            vs = vs with { Quorum = (uint)total };
+        }
+        if (vs.Hysteresis >= vs.Quorum && vs.Hysteresis != 0 || vs.Quorum == 0)
+        {
+            uint hysteresis = unchecked(vs.Quorum - 1);
+            _diagnostics.Warn(DiagnosticCodes.SettingAdjusted, vs.Location, $"virtual server {vs.DisplayName}: hysteresis {vs.Hysteresis} is not below quorum {vs.Quorum}; hysteresis is set to {hysteresis}.");
+            vs = vs with { Hysteresis = hysteresis };
+        }
+        return vs;
+    }
+
+    private static string Program(string command) => KeepalivedSourceReader.FirstWord(command.Trim().Trim('"'), out _);
+}
