@@ -13,6 +13,8 @@ internal sealed class DiagnosticBag
 
     public void Warn(string code, SourceLocation at, string message) => Add(DiagnosticSeverity.Warning, code, at, message);
 
+    public void Notice(string code, SourceLocation at, string message) => Add(DiagnosticSeverity.Notice, code, at, message);
+
     public void Error(string code, SourceLocation at, string message) => Add(DiagnosticSeverity.Error, code, at, message);
 
     private void Add(DiagnosticSeverity severity, string code, SourceLocation at, string message)

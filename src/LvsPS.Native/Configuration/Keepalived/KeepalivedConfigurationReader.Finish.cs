@@ -150,7 +150,7 @@ public sealed partial class KeepalivedConfigurationReader
             }
             if (def.Kind == CheckerKind.Misc && _options.ScriptRunnable is { } runnable && !runnable(Program(def.MiscPath!)))
             {
-                _diagnostics.Warn(DiagnosticCodes.CheckerDropped, block.Location, $"MISC_CHECK script {Program(def.MiscPath!)} is not found or not executable; the checker is removed.");
+                _diagnostics.Notice(DiagnosticCodes.CheckerDropped, block.Location, $"MISC_CHECK script {Program(def.MiscPath!)} is not found or not executable; the checker is removed (the real server has no check).");
                 continue;
             }
             double delayLoop = c.DelayLoop ?? r.DelayLoop ?? d.DelayLoop ?? 60;

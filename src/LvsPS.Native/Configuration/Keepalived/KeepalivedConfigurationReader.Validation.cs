@@ -20,12 +20,18 @@ public sealed partial class KeepalivedConfigurationReader
         }
         HashSet<string> disabled = c.VrrpScripts.Except(scripts).Select(s => s.Name).ToHashSet();
         var instances = new List<VrrpInstanceDefinition>();
-        foreach (VrrpInstanceDefinition instance in c.VrrpInstances)
+        foreach (VrrpInstanceDefinition read in c.VrrpInstances)
         {
+            VrrpInstanceDefinition instance = read;
             if (instance.VirtualRouterId == 0)
             {
                 _diagnostics.Warn(DiagnosticCodes.VrrpInstanceInvalid, instance.Location, $"({instance.Name}) has no virtual_router_id (1-255); the instance is removed.");
                 continue;
+            }
+            if (instance.InitialState == "MASTER" && instance.AuthType == "AH")
+            {
+                _diagnostics.Warn(DiagnosticCodes.SettingAdjusted, instance.Location, $"({instance.Name}) an initial state MASTER does not go with AH authentication; the instance starts as BACKUP.");
+                instance = instance with { InitialState = null };
             }
             var tracks = new List<TrackDefinition>();
             foreach (TrackDefinition track in instance.TrackScripts)

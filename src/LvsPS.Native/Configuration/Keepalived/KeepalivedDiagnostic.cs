@@ -1,11 +1,13 @@
 namespace LvsPS.Native.Configuration.Keepalived;
 
 /// <summary>
-/// How bad a finding is. A warning is something keepalived 2.2.7 reports and then runs anyway
-/// (its <c>-t</c> exits 5); an error is something LvsPS will not run: the file changes nothing.
+/// How bad a finding is. A notice is something keepalived 2.2.7 only logs when it runs (its
+/// <c>-t</c> says nothing); a warning is something <c>keepalived -t</c> reports and keepalived then
+/// runs anyway (exit 5); an error is something LvsPS will not run: the file changes nothing.
 /// </summary>
 public enum DiagnosticSeverity
 {
+    Notice,
     Warning,
     Error,
 }
@@ -17,7 +19,7 @@ public enum DiagnosticSeverity
 /// </summary>
 public sealed record KeepalivedDiagnostic(DiagnosticSeverity Severity, string Code, SourceLocation Location, string Message)
 {
-    public override string ToString() => $"{Location}: {(Severity == DiagnosticSeverity.Error ? "error" : "warning")}: {Message}";
+    public override string ToString() => $"{Location}: {Severity.ToString().ToLowerInvariant()}: {Message}";
 }
 
 /// <summary>The kinds of finding (the <see cref="KeepalivedDiagnostic.Code"/> values).</summary>

@@ -67,7 +67,7 @@ internal sealed class KeepalivedValues(DiagnosticBag diagnostics)
         return null;
     }
 
-    /// <summary>IPv4 only as four dotted decimal numbers (inet_pton's rule, keepalived's too), or IPv6.</summary>
+    /// <summary>IPv4 only as four dotted decimal numbers without leading zeros (inet_pton's rule, keepalived's too), or IPv6.</summary>
     public static bool TryAddress(string word, out IPAddress? address)
     {
         address = null;
@@ -77,7 +77,7 @@ internal sealed class KeepalivedValues(DiagnosticBag diagnostics)
         if (parts.Length != 4)
             return false;
         foreach (string part in parts)
-            if (part.Length is 0 or > 3 || !part.All(char.IsAsciiDigit) || int.Parse(part, CultureInfo.InvariantCulture) > 255)
+            if (part.Length is 0 or > 3 || !part.All(char.IsAsciiDigit) || part.Length > 1 && part[0] == '0' || int.Parse(part, CultureInfo.InvariantCulture) > 255)
                 return false;
         return IPAddress.TryParse(word, out address);
     }
