@@ -45,11 +45,7 @@ public sealed record VrrpSyncGroupDefinition
 {
     public required string Name { get; init; }
     public IReadOnlyList<string> Instances { get; init; } = [];
-    public string? NotifyMaster { get; init; }
-    public string? NotifyBackup { get; init; }
-    public string? NotifyFault { get; init; }
-    public string? NotifyStop { get; init; }
-    public string? Notify { get; init; }
+    public VrrpNotifyScripts Notify { get; init; } = new();
     public bool SmtpAlert { get; init; }
     public IReadOnlyList<TrackDefinition> TrackScripts { get; init; } = [];
     public IReadOnlyList<TrackDefinition> TrackInterfaces { get; init; } = [];
@@ -79,12 +75,18 @@ public sealed record VrrpInstanceDefinition
     public double? PreemptDelaySeconds { get; init; }
     public IPAddress? UnicastSourceAddress { get; init; }
     public IReadOnlyList<IPAddress> UnicastPeers { get; init; } = [];
-    public string? NotifyMaster { get; init; }
-    public string? NotifyBackup { get; init; }
-    public string? NotifyFault { get; init; }
-    public string? NotifyStop { get; init; }
-    public string? Notify { get; init; }
+    public VrrpNotifyScripts Notify { get; init; } = new();
     public bool SmtpAlert { get; init; }
     public IReadOnlyList<KeywordSetting> Other { get; init; } = [];
     public SourceLocation Location { get; init; }
+}
+
+/// <summary>notify_master, notify_backup, notify_fault, notify_stop and notify (any state: NAME STATE appended), as written.</summary>
+public sealed record VrrpNotifyScripts
+{
+    public string? Master { get; init; }
+    public string? Backup { get; init; }
+    public string? Fault { get; init; }
+    public string? Stop { get; init; }
+    public string? AnyState { get; init; }
 }

@@ -48,15 +48,13 @@ public sealed partial class KeepalivedConfigurationReader
             case "bind_port": if (_values.Word(s) is { } bindPort) c = c with { BindPort = _values.Port(s, bindPort) }; break;
             case "bind_if": c = c with { BindInterface = _values.Word(s) }; break;
             case "fwmark": c = c with { FirewallMark = (uint?)_values.Integer(s, 1, uint.MaxValue) }; break;
-            case "connect_timeout": d.ConnectTimeout = _values.Timer(s, 0.000001) ?? d.ConnectTimeout; break;
-            case "retry": d.Retry = (int?)_values.Integer(s, 0, int.MaxValue) ?? d.Retry; break;
+            case "connect_timeout" or "retry" or "delay_before_retry" or "delay_loop" or "warmup":
+                ReadTiming(s, d.Timing, minimumRetry: 0);
+                break;
             case "nb_get_retry":
                 _diagnostics.Warn(DiagnosticCodes.Deprecated, s.Location, "nb_get_retry is deprecated: use 'retry' (it is taken as retry here).");
-                d.Retry = (int?)_values.Integer(s, 0, int.MaxValue) ?? d.Retry;
+                d.Timing.Retry = (int?)_values.Integer(s, 0, int.MaxValue) ?? d.Timing.Retry;
                 break;
-            case "delay_before_retry": d.DelayBeforeRetry = _values.Timer(s) ?? d.DelayBeforeRetry; break;
-            case "delay_loop": d.DelayLoop = _values.Timer(s, 0.000001) ?? d.DelayLoop; break;
-            case "warmup": d.Warmup = _values.Timer(s) ?? d.Warmup; break;
             case "alpha": d.Alpha = _values.Bool(s); break;
             case "log_all_failures": c = c with { LogAllFailures = _values.Bool(s) }; break;
             case "url":
@@ -104,6 +102,19 @@ public sealed partial class KeepalivedConfigurationReader
                 break;
         }
         d.Definition = c;
+    }
+
+    /// <summary>connect_timeout, retry, delay_before_retry, delay_loop, warmup: the same rules at every level (retry may be 0 only in a checker).</summary>
+    private void ReadTiming(KeepalivedStatement s, CheckTimingDraft t, int minimumRetry)
+    {
+        switch (s.Keyword)
+        {
+            case "connect_timeout": t.ConnectTimeout = _values.Timer(s, 0.000001) ?? t.ConnectTimeout; break;
+            case "retry": t.Retry = (int?)_values.Integer(s, minimumRetry, int.MaxValue) ?? t.Retry; break;
+            case "delay_before_retry": t.DelayBeforeRetry = _values.Timer(s) ?? t.DelayBeforeRetry; break;
+            case "delay_loop": t.DelayLoop = _values.Timer(s, 0.000001) ?? t.DelayLoop; break;
+            case "warmup": t.Warmup = _values.Timer(s) ?? t.Warmup; break;
+        }
     }
 
     private HttpUrlDefinition? ReadUrl(KeepalivedStatement block)

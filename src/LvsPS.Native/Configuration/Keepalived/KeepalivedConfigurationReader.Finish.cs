@@ -61,7 +61,7 @@ public sealed partial class KeepalivedConfigurationReader
             Alpha = d.Alpha,
             Virtualhost = d.Virtualhost,
             SmtpAlert = d.SmtpAlert ?? false,
-            DelayLoopSeconds = d.DelayLoop ?? 60,
+            DelayLoopSeconds = d.Timing.DelayLoop ?? 60,
         };
         vs = vs with { RealServers = FinishRealServers(d, vs) };
         if (d.SorryServer is { } sorry)
@@ -153,16 +153,17 @@ public sealed partial class KeepalivedConfigurationReader
                 _diagnostics.Notice(DiagnosticCodes.CheckerDropped, block.Location, $"MISC_CHECK script {Program(def.MiscPath!)} is not found or not executable; the checker is removed (the real server has no check).");
                 continue;
             }
-            double delayLoop = c.DelayLoop ?? r.DelayLoop ?? d.DelayLoop ?? 60;
+            CheckTimingDraft[] levels = [c.Timing, r.Timing, d.Timing];
+            double delayLoop = levels.Select(t => t.DelayLoop).FirstOrDefault(v => v != null) ?? 60;
             checkers.Add(def with
             {
                 ConnectPort = c.ConnectPort ?? rs.Port,
-                ConnectTimeoutSeconds = c.ConnectTimeout ?? r.ConnectTimeout ?? d.ConnectTimeout ?? 5,
-                Retry = c.Retry ?? r.Retry ?? d.Retry ?? def.Kind switch { CheckerKind.Dns => 3, CheckerKind.Misc => 0, _ => 1 },
+                ConnectTimeoutSeconds = levels.Select(t => t.ConnectTimeout).FirstOrDefault(v => v != null) ?? 5,
+                Retry = levels.Select(t => t.Retry).FirstOrDefault(v => v != null) ?? def.Kind switch { CheckerKind.Dns => 3, CheckerKind.Misc => 0, _ => 1 },
                 DelayLoopSeconds = delayLoop,
-                DelayBeforeRetrySeconds = c.DelayBeforeRetry ?? r.DelayBeforeRetry ?? d.DelayBeforeRetry
+                DelayBeforeRetrySeconds = levels.Select(t => t.DelayBeforeRetry).FirstOrDefault(v => v != null)
                     ?? def.Kind switch { CheckerKind.Http or CheckerKind.Ssl => 3, CheckerKind.Dns => delayLoop, _ => 1 },
-                WarmupSeconds = c.Warmup ?? r.Warmup ?? d.Warmup,
+                WarmupSeconds = levels.Select(t => t.Warmup).FirstOrDefault(v => v != null),
                 Alpha = c.Alpha ?? rs.Alpha,
             });
         }

@@ -67,11 +67,7 @@ public sealed partial class KeepalivedConfigurationReader
                 case "unicast_peer":
                     instance = instance with { UnicastPeers = [.. instance.UnicastPeers, .. ReadPeers(s)] };
                     break;
-                case "notify_master": instance = instance with { NotifyMaster = KeepalivedValues.Script(s) }; break;
-                case "notify_backup": instance = instance with { NotifyBackup = KeepalivedValues.Script(s) }; break;
-                case "notify_fault": instance = instance with { NotifyFault = KeepalivedValues.Script(s) }; break;
-                case "notify_stop": instance = instance with { NotifyStop = KeepalivedValues.Script(s) }; break;
-                case "notify": instance = instance with { Notify = KeepalivedValues.Script(s) }; break;
+                case "notify_master" or "notify_backup" or "notify_fault" or "notify_stop" or "notify": instance = instance with { Notify = ReadNotify(s, instance.Notify) }; break;
                 case "smtp_alert": instance = instance with { SmtpAlert = _values.Bool(s) }; break;
                 case "lvs_sync_daemon_interface":
                     _diagnostics.Warn(DiagnosticCodes.Deprecated, s.Location, $"({name}) lvs_sync_daemon_interface in a vrrp_instance is deprecated: use lvs_sync_daemon in global_defs.");

@@ -57,11 +57,7 @@ public sealed partial class KeepalivedConfigurationReader
                 case "notify_up": rs.NotifyUp = KeepalivedValues.Script(s); break;
                 case "notify_down": rs.NotifyDown = KeepalivedValues.Script(s); break;
                 case "alpha": rs.Alpha = _values.Bool(s); break;
-                case "retry": rs.Retry = (int?)_values.Integer(s, 1, int.MaxValue) ?? rs.Retry; break;
-                case "delay_before_retry": rs.DelayBeforeRetry = _values.Timer(s) ?? rs.DelayBeforeRetry; break;
-                case "warmup": rs.Warmup = _values.Timer(s) ?? rs.Warmup; break;
-                case "connect_timeout": rs.ConnectTimeout = _values.Timer(s, 0.000001) ?? rs.ConnectTimeout; break;
-                case "delay_loop": rs.DelayLoop = _values.Timer(s, 0.000001) ?? rs.DelayLoop; break;
+                case "retry" or "delay_before_retry" or "warmup" or "connect_timeout" or "delay_loop": ReadTiming(s, rs.Timing, minimumRetry: 1); break;
                 case "smtp_alert": rs.SmtpAlert = _values.Bool(s); break;
                 case "virtualhost": rs.Virtualhost = _values.Word(s); break;
             }

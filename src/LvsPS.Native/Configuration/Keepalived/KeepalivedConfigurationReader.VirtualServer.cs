@@ -128,11 +128,7 @@ public sealed partial class KeepalivedConfigurationReader
                 break;
             case "inhibit_on_failure": d.InhibitOnFailure = _values.Bool(s); break;
             case "weight": d.Weight = (uint?)_values.Integer(s, 1, int.MaxValue) ?? d.Weight; break;
-            case "delay_loop": d.DelayLoop = _values.Timer(s, 0.000001) ?? d.DelayLoop; break;
-            case "retry": d.Retry = (int?)_values.Integer(s, 1, int.MaxValue) ?? d.Retry; break;
-            case "delay_before_retry": d.DelayBeforeRetry = _values.Timer(s) ?? d.DelayBeforeRetry; break;
-            case "warmup": d.Warmup = _values.Timer(s) ?? d.Warmup; break;
-            case "connect_timeout": d.ConnectTimeout = _values.Timer(s, 0.000001) ?? d.ConnectTimeout; break;
+            case "delay_loop" or "retry" or "delay_before_retry" or "warmup" or "connect_timeout": ReadTiming(s, d.Timing, minimumRetry: 1); break;
             case "smtp_alert": d.SmtpAlert = _values.Bool(s); break;
             case "snmp_name": d.Head = d.Head with { SnmpName = _values.Word(s) }; break;
             case "real_server":

@@ -96,6 +96,19 @@ public sealed partial class KeepalivedConfigurationReader
         return script;
     }
 
+    private static VrrpNotifyScripts ReadNotify(KeepalivedStatement s, VrrpNotifyScripts scripts)
+    {
+        string script = KeepalivedValues.Script(s);
+        return s.Keyword switch
+        {
+            "notify_master" => scripts with { Master = script },
+            "notify_backup" => scripts with { Backup = script },
+            "notify_fault" => scripts with { Fault = script },
+            "notify_stop" => scripts with { Stop = script },
+            _ => scripts with { AnyState = script },
+        };
+    }
+
     private List<TrackDefinition> ReadTracks(KeepalivedStatement block)
     {
         var tracks = new List<TrackDefinition>();
@@ -136,11 +149,7 @@ public sealed partial class KeepalivedConfigurationReader
                 case "group":
                     group = group with { Instances = [.. group.Instances, .. s.Arguments, .. (s.Block ?? []).SelectMany(l => l.Arguments.Prepend(l.Keyword))] };
                     break;
-                case "notify_master": group = group with { NotifyMaster = KeepalivedValues.Script(s) }; break;
-                case "notify_backup": group = group with { NotifyBackup = KeepalivedValues.Script(s) }; break;
-                case "notify_fault": group = group with { NotifyFault = KeepalivedValues.Script(s) }; break;
-                case "notify_stop": group = group with { NotifyStop = KeepalivedValues.Script(s) }; break;
-                case "notify": group = group with { Notify = KeepalivedValues.Script(s) }; break;
+                case "notify_master" or "notify_backup" or "notify_fault" or "notify_stop" or "notify": group = group with { Notify = ReadNotify(s, group.Notify) }; break;
                 case "smtp_alert": group = group with { SmtpAlert = _values.Bool(s) }; break;
                 case "track_script": group = group with { TrackScripts = ReadTracks(s) }; break;
                 case "track_interface": group = group with { TrackInterfaces = ReadTracks(s) }; break;

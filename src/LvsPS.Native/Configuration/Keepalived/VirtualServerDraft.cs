@@ -20,11 +20,7 @@ internal sealed class VirtualServerDraft
     public uint? Weight { get; set; }
     public bool InhibitOnFailure { get; set; }
     public bool Alpha { get; set; }
-    public int? Retry { get; set; }
-    public double? DelayBeforeRetry { get; set; }
-    public double? DelayLoop { get; set; }
-    public double? Warmup { get; set; }
-    public double? ConnectTimeout { get; set; }
+    public CheckTimingDraft Timing { get; } = new();
     public bool? SmtpAlert { get; set; }
     public string? Virtualhost { get; set; }
     public (KeepalivedStatement Line, System.Net.IPAddress Address, ushort? Port)? SorryServer { get; set; }
@@ -47,11 +43,7 @@ internal sealed class RealServerDraft
     public string? NotifyUp { get; set; }
     public string? NotifyDown { get; set; }
     public bool? Alpha { get; set; }
-    public int? Retry { get; set; }
-    public double? DelayBeforeRetry { get; set; }
-    public double? DelayLoop { get; set; }
-    public double? Warmup { get; set; }
-    public double? ConnectTimeout { get; set; }
+    public CheckTimingDraft Timing { get; } = new();
     public bool? SmtpAlert { get; set; }
     public string? Virtualhost { get; set; }
     public List<(KeepalivedStatement Block, CheckerDraft Checker)> Checkers { get; } = new();
@@ -62,11 +54,20 @@ internal sealed class CheckerDraft
 {
     public required CheckerDefinition Definition { get; set; }
     public ushort? ConnectPort { get; set; }
+    public CheckTimingDraft Timing { get; } = new();
+    public bool? Alpha { get; set; }
+    public bool UrlWithoutPath { get; set; }
+}
+
+/// <summary>
+/// The checker timing keys, written at virtual server, real server or checker level (null: not
+/// written there); a checker takes the nearest level that wrote each one.
+/// </summary>
+internal sealed class CheckTimingDraft
+{
     public int? Retry { get; set; }
     public double? DelayBeforeRetry { get; set; }
     public double? DelayLoop { get; set; }
     public double? Warmup { get; set; }
     public double? ConnectTimeout { get; set; }
-    public bool? Alpha { get; set; }
-    public bool UrlWithoutPath { get; set; }
 }
