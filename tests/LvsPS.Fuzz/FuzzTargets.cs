@@ -34,6 +34,8 @@ internal static class FuzzTargets
             c => c.Files(TextTargets.ProcSamples, "ip_vs_stats*")),
         new("ipvsadm-rules", "IpvsadmRulesReader.Read", TextTargets.IpvsadmRules, [typeof(ConfigurationFormatException)], TextTargets.RulesSeeds),
         new("json-config", "LvsConfigurationJson.Read", TextTargets.Json, [typeof(ConfigurationFormatException)], TextTargets.JsonSeeds),
+        new("keepalived-conf", "KeepalivedConfigurationReader.Parse (findings are diagnostics: never throws)", TextTargets.KeepalivedConf, [],
+            c => c.Files(TextTargets.KeepalivedSeeds, "*.conf")),
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);

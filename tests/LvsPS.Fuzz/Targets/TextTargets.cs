@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using LvsPS.Native.Configuration;
+using LvsPS.Native.Configuration.Keepalived;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Proc;
 
@@ -29,6 +30,16 @@ internal static class TextTargets
         => IpvsadmRulesReader.Read(new StreamReader(new MemoryStream(input.ToArray())), "fuzz");
 
     public static void Json(ReadOnlySpan<byte> input) => LvsConfigurationJson.Read(input, "fuzz");
+
+    public const string KeepalivedSeeds = "tests/LvsPS.Tests/Configuration/Keepalived/Seeds";
+
+    /// <summary>Includes may only read this empty directory: a mutated include line reads nothing of the host.</summary>
+    private static readonly string EmptyDirectory = Directory.CreateTempSubdirectory("lvsps-fuzz-kconf-").FullName;
+
+    /// <summary>The keepalived.conf reader: every finding is a diagnostic in its result, it never throws.</summary>
+    public static void KeepalivedConf(ReadOnlySpan<byte> input)
+        => KeepalivedConfigurationReader.Parse(Encoding.UTF8.GetString(input), "fuzz.conf", EmptyDirectory,
+            new KeepalivedReadOptions { ConfigId = "lb1", IncludeRoot = EmptyDirectory, MaxLines = 200_000 });
 
     /// <summary>A small table with every option the writers know, for the rules and JSON seeds.</summary>
     private static IReadOnlyList<VirtualService> Table()

@@ -70,4 +70,29 @@ public sealed class FuzzFindingTests
         var e = Assert.Throws<ConfigurationFormatException>(() => LvsConfigurationJson.Read(Encoding.UTF8.GetBytes(json), "bad.json"));
         Assert.Equal(line, e.LineNumber);
     }
+
+    [Fact]
+    public void KeepalivedConf_afl_finding_with_a_NUL_byte_in_an_include_path_is_a_not_text_error_at_its_line()
+    {
+        // AFL++ spliced a NUL byte into an include line: Path.GetFullPath threw ArgumentException
+        // ("Null character in path") out of a reader documented never to throw.
+        string text = Encoding.UTF8.GetString(File.ReadAllBytes(Finding("keepalived-conf", "nul-in-include-path.conf")));
+        int line = text.AsSpan(0, text.IndexOf('\0')).Count('\n') + 1;
+        var result = LvsPS.Native.Configuration.Keepalived.KeepalivedConfigurationReader.Parse(text, "fuzz.conf", Path.GetTempPath());
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((LvsPS.Native.Configuration.Keepalived.DiagnosticCodes.NotText, line), (error.Code, error.Location.Line));
+        Assert.Empty(result.Configuration.VirtualServers);
+    }
+
+    [Theory]
+    [InlineData("unclosed-bracket-in-include-glob.conf")]
+    [InlineData("nul-in-include-path.conf")]
+    public void KeepalivedConf_afl_findings_read_without_throwing(string name)
+    {
+        // The glob of an include line ending in '[' ran past the segment (ArgumentOutOfRangeException).
+        string text = Encoding.UTF8.GetString(File.ReadAllBytes(Finding("keepalived-conf", name)));
+        var result = LvsPS.Native.Configuration.Keepalived.KeepalivedConfigurationReader.Parse(text, "fuzz.conf", Path.GetTempPath(),
+            new LvsPS.Native.Configuration.Keepalived.KeepalivedReadOptions { IncludeRoot = Path.GetTempPath() });
+        Assert.NotEmpty(result.Diagnostics);
+    }
 }

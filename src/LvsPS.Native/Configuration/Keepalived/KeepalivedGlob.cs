@@ -79,7 +79,7 @@ internal static class KeepalivedGlob
                 case '*': sb.Append(".*"); break;
                 case '?': sb.Append('.'); break;
                 case '[':
-                    int close = segment.IndexOf(']', i + 2);
+                    int close = i + 2 < segment.Length ? segment.IndexOf(']', i + 2) : -1;
                     if (close < 0)
                         goto default;
                     string set = segment[(i + 1)..close];
@@ -89,7 +89,15 @@ internal static class KeepalivedGlob
                 default: sb.Append(Regex.Escape(c.ToString())); break;
             }
         }
-        return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant);
+        try
+        {
+            return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException)
+        {
+            // A set glob(3) would reject ([z-a]): match the segment literally, as glob does with what it cannot parse.
+            return new Regex("^" + Regex.Escape(segment) + "$", RegexOptions.CultureInvariant);
+        }
     }
 
     /// <summary><c>a{b,c}d</c> becomes <c>abd</c>, <c>acd</c>; nested braces work; an unmatched brace is literal.</summary>

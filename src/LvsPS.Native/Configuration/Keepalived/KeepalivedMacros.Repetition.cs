@@ -4,6 +4,8 @@ namespace LvsPS.Native.Configuration.Keepalived;
 
 internal sealed partial class KeepalivedMacros
 {
+    private long _rounds;
+
     /// <summary>
     /// A line starting <c>~SEQ(</c>, <c>~SEQx(</c> or <c>~LST(</c>: calls <paramref name="each"/> with
     /// the rest of the line once per value, the variable defined for that call. False when the line
@@ -29,6 +31,8 @@ internal sealed partial class KeepalivedMacros
             return true;
         foreach ((string[] names, string[] values) in rounds)
         {
+            if (++_rounds > _options.MaxLines)
+                throw _diagnostics.Fatal(DiagnosticCodes.TooManyLines, at, $"~SEQ/~LST repetition runs more than {_options.MaxLines:N0} rounds in all; check the ranges here.");
             for (int v = 0; v < names.Length; v++)
                 _definitions[names[v]] = [values[v]];
             each(rest);

@@ -15,11 +15,13 @@ public sealed record KeepalivedReadOptions
     public string InstanceName { get; init; } = "";
     public long MaxBytes { get; init; } = DefaultMaxBytes;
     /// <summary>Lines after include, <c>~SEQ</c>/<c>~LST</c> repetition and brace splitting.</summary>
-    public int MaxLines { get; init; } = 4_000_000;
+    public int MaxLines { get; init; } = 2_000_000;
     /// <summary>Findings kept before the reader gives up (a binary file would give one per line).</summary>
     public int MaxFindings { get; init; } = 1000;
     /// <summary>Nesting of includes (a loop is reported as a loop before this is reached).</summary>
     public int MaxIncludeDepth { get; init; } = 32;
+    /// <summary>When set, an include that resolves outside this directory is an error (for files from untrusted hands).</summary>
+    public string? IncludeRoot { get; init; }
 
     /// <summary>
     /// Answers whether a network interface exists, for keepalived's "interface ... doesn't exist"

@@ -22,7 +22,12 @@ internal sealed partial class KeepalivedSourceReader
             _diagnostics.Error(DiagnosticCodes.IncludeLoop, at, $"includes nest deeper than {_options.MaxIncludeDepth} files here; flatten them.");
             return;
         }
-        string absolute = Path.IsPathRooted(pattern) ? pattern : Path.Combine(directory, pattern);
+        string absolute = Path.GetFullPath(Path.IsPathRooted(pattern) ? pattern : Path.Combine(directory, pattern));
+        if (_options.IncludeRoot is { } root && !absolute.StartsWith(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)) + "/", StringComparison.Ordinal))
+        {
+            _diagnostics.Error(DiagnosticCodes.IncludeMissing, at, $"include '{pattern}' is outside {root}, the only directory includes may read here.");
+            return;
+        }
         IReadOnlyList<string> matches = KeepalivedGlob.Match(absolute);
         if (matches.Count == 0)
         {

@@ -48,6 +48,11 @@ internal sealed partial class KeepalivedSourceReader
         Count(Encoding.UTF8.GetByteCount(text), new SourceLocation(displayName, 0));
         _mainDirectory = Path.GetFullPath(directory);
         _mainDisplayDirectory = "";
+        if (NotTextAt(text) is { } line)
+        {
+            NotText(displayName, line, text[LineStart(text, line)..].First(IsNotText));
+            return;
+        }
         ReadLines(SplitLines(text), displayName, directory);
     }
 
@@ -108,15 +113,42 @@ internal sealed partial class KeepalivedSourceReader
             byte b = bytes[i];
             if (b == (byte)'\n')
                 line++;
-            else if (b < 0x20 && b is not ((byte)'\t' or (byte)'\r' or 0x0B or 0x0C) || b == 0x7F)
+            else if (IsNotText((char)b))
             {
-                _diagnostics.Error(DiagnosticCodes.NotText, new SourceLocation(displayName, line),
-                    $"byte 0x{b:X2} is not text: this is not a keepalived configuration file (a binary or corrupted file?).");
+                NotText(displayName, line, (char)b);
                 return null;
             }
         }
         // Bytes that are not UTF-8 (a Latin-1 or GBK comment) become U+FFFD, as harmless as keepalived's raw bytes.
         return Encoding.UTF8.GetString(bytes, start, bytes.Length - start);
+    }
+
+    private static bool IsNotText(char c) => c < 0x20 && c is not ('\t' or '\r' or '\n' or '\v' or '\f') || c == 0x7F;
+
+    private void NotText(string displayName, int line, char c)
+        => _diagnostics.Error(DiagnosticCodes.NotText, new SourceLocation(displayName, line),
+            $"byte 0x{(int)c:X2} is not text: this is not a keepalived configuration file (a binary or corrupted file?).");
+
+    /// <summary>The 1-based line of the first control character, or null.</summary>
+    private static int? NotTextAt(string text)
+    {
+        int index = text.AsSpan().IndexOfAnyInRange('\0', '\u001f');
+        while (index >= 0 && !IsNotText(text[index]))
+        {
+            int next = text.AsSpan(index + 1).IndexOfAnyInRange('\0', '\u001f');
+            index = next < 0 ? -1 : index + 1 + next;
+        }
+        if (index < 0)
+            index = text.IndexOf('\u007f');
+        return index < 0 ? null : text.AsSpan(0, index).Count('\n') + 1;
+    }
+
+    private static int LineStart(string text, int line)
+    {
+        int start = 0;
+        for (int l = 1; l < line; l++)
+            start = text.IndexOf('\n', start) + 1;
+        return start;
     }
 
     private static string[] SplitLines(string text)
