@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace LvsPS.Native.Configuration.Keepalived;
 
@@ -67,19 +66,11 @@ internal sealed class KeepalivedValues(DiagnosticBag diagnostics)
         return null;
     }
 
-    /// <summary>IPv4 only as four dotted decimal numbers without leading zeros (inet_pton's rule, keepalived's too), or IPv6.</summary>
+    /// <summary>The project's one strict address parser (IPv4 as four dotted decimal numbers, as keepalived's inet_pton; IPv6), without brackets.</summary>
     public static bool TryAddress(string word, out IPAddress? address)
     {
         address = null;
-        if (word.Contains(':'))
-            return IPAddress.TryParse(word, out address) && address.AddressFamily == AddressFamily.InterNetworkV6 && !word.Contains('%');
-        string[] parts = word.Split('.');
-        if (parts.Length != 4)
-            return false;
-        foreach (string part in parts)
-            if (part.Length is 0 or > 3 || !part.All(char.IsAsciiDigit) || part.Length > 1 && part[0] == '0' || int.Parse(part, CultureInfo.InvariantCulture) > 255)
-                return false;
-        return IPAddress.TryParse(word, out address);
+        return !word.StartsWith('[') && Text.NetText.TryParseAddress(word, out address, out _);
     }
 
     public ushort? Port(KeepalivedStatement s, string word)
