@@ -20,7 +20,7 @@ BUILD=$ROOT/tests/LvsPS.Fuzz/bin/Release/net10.0
 INSTRUMENTED=$OUT/bin
 SHARPFUZZ=$ROOT/out/tools/sharpfuzz
 EXEC_TIMEOUT_MS=${FUZZ_EXEC_TIMEOUT_MS:-5000}  # per input under AFL; a real hang never ends, a loaded machine is slow
-REPLAY_TIMEOUT_S=${FUZZ_REPLAY_TIMEOUT_S:-10}  # a hang counts only when its replay takes longer than this
+REPLAY_TIMEOUT_S=${FUZZ_REPLAY_TIMEOUT_S:-10}  # replays (seeds, findings) call an input still running after this a hang
 
 usage() { sed -n '4,7p' "$0" | sed 's/^# \{0,3\}//'; exit 2; }
 [ $# -ge 1 ] || usage
@@ -55,29 +55,36 @@ fuzz_one() {
     echo "fuzz $t: the seeds already break the contract (see $dir/seeds.log)"
     return 1
   fi
+  local dict=()
+  [ -f "tests/LvsPS.Fuzz/Dictionaries/$t.dict" ] && dict=(-x "tests/LvsPS.Fuzz/Dictionaries/$t.dict")
   AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1 \
   AFL_NO_AFFINITY=1 AFL_FAST_CAL=1 AFL_NO_WARN_INSTABILITY=1 \
-    afl-fuzz -i "$dir/in" -o "$dir/afl" -t "$EXEC_TIMEOUT_MS" -m none -V "$seconds" \
+    afl-fuzz -i "$dir/in" -o "$dir/afl" -t "$EXEC_TIMEOUT_MS" -m none -V "$seconds" "${dict[@]}" \
       -- dotnet "$INSTRUMENTED/LvsPS.Fuzz.dll" run "$t" > "$dir/afl.log" 2>&1
   local rc=$? stats=$dir/afl/default/fuzzer_stats
   if [ $rc -ne 0 ] || [ ! -f "$stats" ]; then
-    tail -25 "$dir/afl.log"
-    echo "fuzz $t: afl-fuzz failed (exit $rc; log: $dir/afl.log)"
+    # SharpFuzz runs every input in the one harness process: an input that hangs (AFL kills the
+    # process at -t) or kills it (stack overflow) stops afl-fuzz, and AFL's .cur_input holds it.
+    local last=$dir/afl/default/.cur_input
+    grep -a 'PROGRAM ABORT' -A1 "$dir/afl.log" | tail -2
+    if grep -aq 'fork server' "$dir/afl.log" && [ -s "$last" ]; then
+      local kept=$OUT/findings/$t/stopped-the-harness-$(date +%s)
+      cp "$last" "$kept"
+      harness replay "$t" "$kept" --timeout "$REPLAY_TIMEOUT_S" | grep '^FINDING' | cut -c1-400
+      echo "fuzz $t: the harness hung or died on an input, kept as $kept (log: $dir/afl.log)"
+    else
+      tail -25 "$dir/afl.log"
+      echo "fuzz $t: afl-fuzz failed (exit $rc; log: $dir/afl.log)"
+    fi
     return 1
   fi
   cp -n "$dir/afl/default/queue/"id:* "$dir/corpus/" 2>/dev/null
-  # Crashes count as they are; hangs only when a replay with a generous timeout hangs too.
-  local crashes=("$dir/afl/default/crashes/"id:*) hangs=("$dir/afl/default/hangs/"id:*)
+  # An exception escaping the harness is a crash AFL saves, and fuzzing goes on.
+  local crashes=("$dir/afl/default/crashes/"id:*)
   if [ -e "${crashes[0]}" ]; then
-    findings=$((findings + ${#crashes[@]}))
+    findings=${#crashes[@]}
     cp "${crashes[@]}" "$OUT/findings/$t/"
     harness replay "$t" "${crashes[@]}" --timeout "$REPLAY_TIMEOUT_S" | grep '^FINDING' | cut -c1-400 | head -20
-  fi
-  if [ -e "${hangs[0]}" ]; then
-    for h in "${hangs[@]}"; do
-      if ! harness replay "$t" "$h" --timeout "$REPLAY_TIMEOUT_S" | grep '^FINDING'; then continue; fi
-      findings=$((findings + 1)); cp "$h" "$OUT/findings/$t/"
-    done
   fi
   printf 'fuzz %-16s %4ss %10s execs %8s/s  corpus %5s  coverage %7s  findings %s\n' "$t" "$seconds" \
     "$(stat execs_done "$stats")" "$(stat execs_per_sec "$stats")" "$(stat corpus_count "$stats")" "$(stat bitmap_cvg "$stats")" "$findings"

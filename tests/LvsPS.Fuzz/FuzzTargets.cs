@@ -3,6 +3,7 @@ using LvsPS.Native.Configuration;
 using LvsPS.Native.GenericNetlink;
 using LvsPS.Native.Netlink;
 using LvsPS.Native.Proc;
+using LvsPS.Native.Runtime;
 
 namespace LvsPS.Fuzz;
 
@@ -36,6 +37,7 @@ internal static class FuzzTargets
         new("json-config", "LvsConfigurationJson.Read", TextTargets.Json, [typeof(ConfigurationFormatException)], TextTargets.JsonSeeds),
         new("keepalived-conf", "KeepalivedConfigurationReader.Parse (findings are diagnostics: never throws)", TextTargets.KeepalivedConf, [],
             c => c.Files(TextTargets.KeepalivedSeeds, "*.conf")),
+        new("script-command", "ScriptCommand.Parse and its ToString round trip", TextTargets.ScriptLine, [typeof(ScriptNotUsableException)], TextTargets.ScriptLineSeeds),
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -4,6 +4,7 @@ using LvsPS.Native.Configuration;
 using LvsPS.Native.Configuration.Keepalived;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Proc;
+using LvsPS.Native.Runtime;
 
 namespace LvsPS.Fuzz.Targets;
 
@@ -40,6 +41,27 @@ internal static class TextTargets
     public static void KeepalivedConf(ReadOnlySpan<byte> input)
         => KeepalivedConfigurationReader.Parse(Encoding.UTF8.GetString(input), "fuzz.conf", EmptyDirectory,
             new KeepalivedReadOptions { ConfigId = "lb1", IncludeRoot = EmptyDirectory, MaxLines = 200_000 });
+
+    /// <summary>A keepalived-style script line; what parses must also read back from its own ToString (the documented round trip).</summary>
+    public static void ScriptLine(ReadOnlySpan<byte> input)
+    {
+        ScriptCommand command = ScriptCommand.Parse(Encoding.UTF8.GetString(input));
+        ScriptCommand again = ScriptCommand.Parse(command.ToString());
+        if (again.Path != command.Path || !again.Arguments.SequenceEqual(command.Arguments))
+            throw new InvalidOperationException($"'{command}' reads back as '{again}'");
+    }
+
+    public static IEnumerable<Seed> ScriptLineSeeds(SeedContext context)
+    {
+        string[] lines =
+        [
+            "/usr/local/bin/check_nginx.sh",
+            "/bin/sh -c 'curl -sf http://10.0.0.7/ >/dev/null'",
+            "check \"two words\" it\\'s ''",
+            "  /opt/chk\\ with\\ blanks --port=80\t--host 10.0.0.7  ",
+        ];
+        return lines.Select((line, i) => new Seed($"line-{i}", Encoding.UTF8.GetBytes(line)));
+    }
 
     /// <summary>A small table with every option the writers know, for the rules and JSON seeds.</summary>
     private static IReadOnlyList<VirtualService> Table()
