@@ -27,10 +27,38 @@ internal static class TextTargets
     public static void Statistics(ReadOnlySpan<byte> input)
         => IpvsGlobalStatistics.Parse(new MemoryStream(input.ToArray()), "fuzz");
 
+    /// <summary>What reads must also survive Export's round trip: written again and read back, it writes the same text.</summary>
     public static void IpvsadmRules(ReadOnlySpan<byte> input)
-        => IpvsadmRulesReader.Read(new StreamReader(new MemoryStream(input.ToArray())), "fuzz");
+    {
+        IpvsadmRuleSet rules = IpvsadmRulesReader.Read(new StreamReader(new MemoryStream(input.ToArray())), "fuzz");
+        string written = IpvsadmRulesWriter.Write(rules.Services);
+        SameText("ipvsadm rules", written, ReadBack(() => IpvsadmRulesWriter.Write(IpvsadmRulesReader.Parse(written, "written").Services)));
+    }
 
-    public static void Json(ReadOnlySpan<byte> input) => LvsConfigurationJson.Read(input, "fuzz");
+    public static void Json(ReadOnlySpan<byte> input)
+    {
+        string written = LvsConfigurationJson.Write(LvsConfigurationJson.Read(input, "fuzz"));
+        SameText("JSON", written, ReadBack(() => LvsConfigurationJson.Write(LvsConfigurationJson.Parse(written, "written"))));
+    }
+
+    /// <summary>Reading what the writer wrote must not fail: that rejection is a finding, not the documented one.</summary>
+    private static string ReadBack(Func<string> readAndWrite)
+    {
+        try
+        {
+            return readAndWrite();
+        }
+        catch (ConfigurationFormatException e)
+        {
+            throw new InvalidOperationException($"what the writer wrote does not read back: {e.Message}", e);
+        }
+    }
+
+    private static void SameText(string format, string first, string second)
+    {
+        if (first != second)
+            throw new InvalidOperationException($"the {format} round trip is not lossless:\n{first}\n--- read back and written again:\n{second}");
+    }
 
     public const string KeepalivedSeeds = "tests/LvsPS.Tests/Configuration/Keepalived/Seeds";
 
