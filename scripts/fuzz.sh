@@ -78,7 +78,8 @@ fuzz_one() {
     fi
     return 1
   fi
-  cp -n "$dir/afl/default/queue/"id:* "$dir/corpus/" 2>/dev/null
+  # Keep what this run discovered; the queue's ",orig:" entries are the inputs it started from.
+  find "$dir/afl/default/queue" -maxdepth 1 -name 'id:*' ! -name '*,orig:*' -exec cp -n {} "$dir/corpus/" \;
   # An exception escaping the harness is a crash AFL saves, and fuzzing goes on.
   local crashes=("$dir/afl/default/crashes/"id:*)
   if [ -e "${crashes[0]}" ]; then
