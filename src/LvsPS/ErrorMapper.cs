@@ -34,8 +34,10 @@ public static class ErrorMapper
     public const string UnknownForwardingMethod = nameof(UnknownForwardingMethod);
     public const string FullNatNotSupported = nameof(FullNatNotSupported);
     public const string ForwardingIsPerRealServer = nameof(ForwardingIsPerRealServer);
+    public const string ForwardingNeedsNoHostSetup = nameof(ForwardingNeedsNoHostSetup);
     public const string UnknownSchedulerFlag = nameof(UnknownSchedulerFlag);
     public const string PersistenceConflict = nameof(PersistenceConflict);
+    public const string PreemptConflict = nameof(PreemptConflict);
     // Operations: connection table, sync daemons, save/restore, drain.
     public const string ProcFormatError = nameof(ProcFormatError);
     public const string ConfigurationFormatError = nameof(ConfigurationFormatError);

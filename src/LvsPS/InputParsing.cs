@@ -45,10 +45,15 @@ public static class InputParsing
     /// (as ipvsadm does; 0 for firewall-mark services).
     /// </summary>
     public static ushort RealServerPort(int? portParameter, ushort? portInAddress, VirtualServiceKey service)
+        => OnePort(portInAddress, portParameter) ?? service.Port;
+
+    /// <summary>The port written in an address or given as its own parameter (-Port unless named); both is fine when they agree.</summary>
+    /// <exception cref="IpvsValidationException">PortConflict: they disagree.</exception>
+    public static ushort? OnePort(ushort? portInAddress, int? portParameter, string parameterName = "Port")
     {
         if (portParameter is int p && portInAddress is ushort q && p != q)
-            throw ErrorMapper.Invalid(ErrorMapper.PortConflict, $"The address says port {q} but -Port says {p}; give the port once.");
-        return portParameter is int explicitPort ? (ushort)explicitPort : portInAddress ?? service.Port;
+            throw ErrorMapper.Invalid(ErrorMapper.PortConflict, $"The address says port {q} but -{parameterName} says {p}; give the port once.");
+        return portInAddress ?? (ushort?)portParameter;
     }
 
     public static SchedulerFlags ParseSchedulerFlags(IEnumerable<string> names, string scheduler)

@@ -41,7 +41,7 @@ public sealed class AddressParsingTests(SessionFixture fixture) : IClassFixture<
         "Suspend-LvsRealServer tcp/10.0.0.3:80 {0} -WhatIf",
         "Resume-LvsRealServer tcp/10.0.0.3:80 {0} -Weight 1 -WhatIf",
         "Get-LvsRealServer -Address {0}",
-        "Get-LvsConnection -RealServer {0}",
+        "Get-LvsConnection -RealServerAddress {0}",
         "Get-LvsConnection -ClientAddress {0}/16",
     };
 

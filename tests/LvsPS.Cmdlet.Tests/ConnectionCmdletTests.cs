@@ -38,11 +38,11 @@ public sealed class ConnectionCmdletTests(SessionFixture fixture) : IClassFixtur
     [InlineData("-VirtualService tcp/192.168.50.100:8080 -Template", 1)]
     [InlineData("-VirtualService tcp/192.168.50.100:0", 8)]
     [InlineData("-VirtualService udp/192.168.50.100:5061", 1)]
-    [InlineData("-RealServer 10.20.0.12", 5)]
-    [InlineData("-RealServer 10.20.0.12 -Protocol tcp", 3)]
-    [InlineData("-RealServer 10.20.0.11:80", 4)]
-    [InlineData("-RealServer 10.20.0.11 -RealServerPort 81", 0)]
-    [InlineData("-RealServer '[fd00:20::12]:9000'", 1)]
+    [InlineData("-RealServerAddress 10.20.0.12", 5)]
+    [InlineData("-RealServerAddress 10.20.0.12 -Protocol tcp", 3)]
+    [InlineData("-RealServerAddress 10.20.0.11:80", 4)]
+    [InlineData("-RealServerAddress 10.20.0.11 -RealServerPort 81", 0)]
+    [InlineData("-RealServerAddress '[fd00:20::12]:9000'", 1)]
     [InlineData("-State TIME_WAIT", 6)]
     [InlineData("-State time_wait, SYN_RECV", 7)]
     [InlineData("-ClientAddress 192.168.50.2", 10)]
@@ -50,7 +50,7 @@ public sealed class ConnectionCmdletTests(SessionFixture fixture) : IClassFixtur
     [InlineData("-ClientAddress fd00:50::/32", 1)]
     [InlineData("-ClientAddress 10.0.0.0/8", 0)]
     [InlineData("-Protocol udp", 1)]
-    [InlineData("-VirtualService tcp/192.168.50.100:80 -RealServer 10.20.0.11 -State TIME_WAIT", 1)]
+    [InlineData("-VirtualService tcp/192.168.50.100:80 -RealServerAddress 10.20.0.11 -State TIME_WAIT", 1)]
     public void Filters_select_the_rows_ipvsadm_Lnc_and_grep_would(string filters, int expected)
         => Assert.Equal(expected, Connections(filters).Length);
 
@@ -73,7 +73,7 @@ public sealed class ConnectionCmdletTests(SessionFixture fixture) : IClassFixtur
         Assert.Equal("IP", Assert.Single(r.Objects<IpvsConnection>()).Protocol);
         Assert.Contains(r.Output, o => o.BaseObject is WarningRecord w && w.Message.Contains("filter its connections by -RealServer", StringComparison.OrdinalIgnoreCase));
         // With the real server, the mark is not a criterion: its connections are found by their destination.
-        Assert.Equal(5, Connections("-VirtualService fwmark/7 -RealServer 10.20.0.12").Length);
+        Assert.Equal(5, Connections("-VirtualService fwmark/7 -RealServerAddress 10.20.0.12").Length);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class ConnectionCmdletTests(SessionFixture fixture) : IClassFixtur
     }
 
     [Theory]
-    [InlineData("Get-LvsConnection -RealServer 10.0.0.7:80 -RealServerPort 81", "PortConflict")]
+    [InlineData("Get-LvsConnection -RealServerAddress 10.0.0.7:80 -RealServerPort 81", "PortConflict")]
     public void Bad_filters_are_refused_before_the_table_is_opened(string command, string id)
     {
         PowerShellSession.Result r = _ps.Invoke(command);
@@ -124,7 +124,7 @@ public sealed class ConnectionCmdletTests(SessionFixture fixture) : IClassFixtur
     [InlineData("Get-LvsConnection -ClientAddress 10.0.0.300", "'10.0.0.300' is not an IPv4 or IPv6 address")]
     [InlineData("Get-LvsConnection -ClientAddress 10.0.0.0/33", "0 to 32")]
     [InlineData("Get-LvsConnection -ClientAddress 10.1/16", "dotted-quad")]
-    [InlineData("Get-LvsConnection -RealServer 10.7:80", "dotted-quad")]
+    [InlineData("Get-LvsConnection -RealServerAddress 10.7:80", "dotted-quad")]
     public void Bad_addresses_are_refused_while_binding(string command, string message)
         => Expect.RefusedAtBinding(_ps.Invoke(command), message);
 

@@ -195,7 +195,7 @@ public sealed class ConnectionSyncFeedLabTests : CmdletLabBase, IDisposable
         }
         Assert.Equal(rows.Count(r => r.IsTemplate), Count("Get-LvsConnection -Template"));
         Assert.Equal(rows.Count(r => r.Protocol == 17), Count("Get-LvsConnection -Protocol udp"));
-        Assert.Equal(rows.Count(r => r.RealServer.Equals(IPAddress.Parse("10.46.7.3"))), Count("Get-LvsConnection -RealServer 10.46.7.3"));
-        Assert.Equal(Rows / Services / 4, Count("Get-LvsConnection -RealServer 10.46.7.3"));
+        Assert.Equal(rows.Count(r => r.RealServer.Equals(IPAddress.Parse("10.46.7.3"))), Count("Get-LvsConnection -RealServerAddress 10.46.7.3"));
+        Assert.Equal(Rows / Services / 4, Count("Get-LvsConnection -RealServerAddress 10.46.7.3"));
     }
 }

@@ -13,7 +13,7 @@ namespace LvsPS.Commands;
 /// RealServerPort ("destination"), State (ESTABLISHED, SYN_RECV, TIME_WAIT, FIN_WAIT, CLOSE_WAIT, UDP, ...),
 /// Expires (a TimeSpan), IsTemplate and, for persistence templates of SIP services, the persistence engine
 /// and its data. IPv6 and mixed-family tunnel entries are read too.</para>
-/// <para>The filters (-VirtualService, -RealServer, -ClientAddress, -State, -Protocol, -Template,
+/// <para>The filters (-VirtualService, -RealServerAddress, -ClientAddress, -State, -Protocol, -Template,
 /// -ExcludeTemplate) are applied to each row before an object is made, and rows are written as they are read:
 /// memory stays flat however large the table is, and Select-Object -First stops the reading early. The kernel
 /// itself filters nothing, so every call walks the whole table.</para>
@@ -22,7 +22,7 @@ namespace LvsPS.Commands;
 /// /proc/net/ip_vs_conn_sync instead, which adds Origin: Local for entries this director scheduled, Sync for
 /// entries received from a master by the backup sync daemon (that file has no persistence-engine columns).</para>
 /// <para>The table does not name firewall marks: for a firewall-mark service only its persistence templates
-/// match -VirtualService; filter its connections by -RealServer. -Path parses a saved copy of either file
+/// match -VirtualService; filter its connections by -RealServerAddress. -Path parses a saved copy of either file
 /// (cat /proc/net/ip_vs_conn > conn.txt, from a support bundle) instead of the live table. A row that is not in
 /// the kernel's format stops the reading with ProcFormatError (InvalidData), naming the file and the line.</para>
 /// </remarks>
@@ -46,7 +46,7 @@ namespace LvsPS.Commands;
 /// <para>Counts the entries of clients in 198.51.100.0/24 on tcp/10.0.0.3:443 per state, without ipvsadm -Lnc | grep.</para>
 /// </example>
 /// <input type="LvsPS.Native.Ipvs.VirtualService">A service from Get-LvsVirtualService (or its identity string), bound to -VirtualService.</input>
-/// <input type="LvsPS.Native.Ipvs.RealServer">A real server from Get-LvsRealServer: its service, Address and Port bind to -VirtualService, -RealServer and -RealServerPort.</input>
+/// <input type="LvsPS.Native.Ipvs.RealServer">A real server from Get-LvsRealServer: its service, Address and Port bind to -VirtualService, -RealServerAddress and -RealServerPort.</input>
 /// <output type="LvsPS.Native.Proc.IpvsConnection">The matching entries, in the kernel's order.</output>
 /// <seealso cref="GetLvsRealServerCommand"/>
 /// <seealso cref="GetLvsStatisticCommand"/>
@@ -55,19 +55,19 @@ namespace LvsPS.Commands;
 [OutputType(typeof(IpvsConnection))]
 public sealed class GetLvsConnectionCommand : LvsCmdletBase
 {
-    /// <summary>Only the entries of this virtual service: "tcp/10.0.0.3:80" (port 0: any port of the address), or an object from Get-LvsVirtualService or Get-LvsRealServer. For "fwmark/3" only the service's persistence templates match (the table does not name marks); filter its connections by -RealServer.</summary>
+    /// <summary>Only the entries of this virtual service: "tcp/10.0.0.3:80" (port 0: any port of the address), or an object from Get-LvsVirtualService or Get-LvsRealServer. For "fwmark/3" only the service's persistence templates match (the table does not name marks); filter its connections by -RealServerAddress.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceIdentity VirtualService { get; set; } = null!;
 
-    /// <summary>Only the entries scheduled to this real server: "10.0.0.7" (any port), "10.0.0.7:8080" or "[2001:db8::7]:80". Binds the Address of real servers piped from Get-LvsRealServer.</summary>
+    /// <summary>Only the entries scheduled to this real server (the RealServerAddress of the entries): "10.0.0.7" (any port), "10.0.0.7:8080" or "[2001:db8::7]:80". Binds the Address of real servers piped from Get-LvsRealServer. -RealServer is its old name.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-    [Alias("Address")]
+    [Alias("Address", "RealServer")]
     [ValidateNotNullOrEmpty]
     [EndpointTransformation]
-    public string RealServer { get; set; } = null!;
+    public string RealServerAddress { get; set; } = null!;
 
-    /// <summary>The real server's port, when it is not written in -RealServer; 0 means any port (firewall-mark real servers have port 0). Binds the Port of piped real servers.</summary>
+    /// <summary>The real server's port, when it is not written in -RealServerAddress; 0 means any port (firewall-mark real servers have port 0). Binds the Port of piped real servers.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Port")]
     [ValidateRange(0, 65535)]
@@ -118,7 +118,7 @@ public sealed class GetLvsConnectionCommand : LvsCmdletBase
 
     protected override void ProcessRecord()
     {
-        object target = (object?)VirtualService ?? (object?)RealServer ?? Path ?? "connection table";
+        object target = (object?)VirtualService ?? (object?)RealServerAddress ?? Path ?? "connection table";
         ConnectionFilter? filter = null;
         if (!TryRun(target, () => filter = BuildFilter()))
             return;
@@ -183,22 +183,20 @@ public sealed class GetLvsConnectionCommand : LvsCmdletBase
         };
         if (ClientAddress is not null)
             filter = filter with { ClientNetwork = ConnectionFilter.ParseClientNetwork(ClientAddress) };
-        if (RealServer is not null)
+        if (RealServerAddress is not null)
         {
-            (IPAddress address, ushort? portInAddress) = InputParsing.ParseEndpoint(RealServer);
-            if (RealServerPort is int p && portInAddress is ushort q && p != q)
-                throw ErrorMapper.Invalid(ErrorMapper.PortConflict, $"The real server says port {q} but -RealServerPort says {p}; give the port once.");
-            ushort? port = portInAddress ?? (ushort?)RealServerPort;
+            (IPAddress address, ushort? portInAddress) = InputParsing.ParseEndpoint(RealServerAddress);
+            ushort? port = InputParsing.OnePort(portInAddress, RealServerPort, nameof(RealServerPort));
             filter = filter with { RealServerAddress = address, RealServerPort = port is 0 ? null : port };
         }
         if (VirtualService is not null)
         {
-            if (VirtualService.Key.IsFirewallMark && RealServer is not null)
+            if (VirtualService.Key.IsFirewallMark && RealServerAddress is not null)
                 WriteVerbose($"{VirtualService.Key}: the connection table does not name firewall marks, so the real server alone selects the entries.");
             else
             {
                 if (VirtualService.Key.IsFirewallMark)
-                    WriteWarning($"The connection table does not name firewall marks: only the persistence templates of {VirtualService.Key} match. Filter its connections by -RealServer.");
+                    WriteWarning($"The connection table does not name firewall marks: only the persistence templates of {VirtualService.Key} match. Filter its connections by -RealServerAddress.");
                 filter = filter with { VirtualService = VirtualService.Key };
             }
         }

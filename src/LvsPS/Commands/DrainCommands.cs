@@ -100,10 +100,10 @@ public sealed class SuspendLvsRealServerCommand : DrainCmdletBase
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    /// <summary>How long -Wait (or -Remove) waits for the active connections to end, in seconds. A real server still busy then is a DrainTimeout error and stays at weight 0.</summary>
+    /// <summary>How long -Wait (or -Remove) waits for the active connections to end, in seconds (fractions allowed), 1 or more. A real server still busy then is a DrainTimeout error and stays at weight 0.</summary>
     [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int Timeout { get; set; } = 300;
+    [ValidateRange(1.0, int.MaxValue)]
+    public double Timeout { get; set; } = 300;
 
     /// <summary>Removes each real server once drained (ipvsadm -d) and forgets its weight. Implies -Wait.</summary>
     [Parameter]
@@ -189,7 +189,7 @@ public sealed class SuspendLvsRealServerCommand : DrainCmdletBase
         {
             string message = string.Create(CultureInfo.InvariantCulture,
                 $"{t.Identity} still has {last?.ActiveConnections} active connections after {Timeout} s; it stays at weight 0 (Resume-LvsRealServer puts it back). " +
-                $"Wait longer with -Timeout, or see them with Get-LvsConnection -VirtualService {t.Service} -RealServer {VirtualServiceKey.FormatEndpoint(t.Address, t.Port)}.");
+                $"Wait longer with -Timeout, or see them with Get-LvsConnection -VirtualService {t.Service} -RealServerAddress {VirtualServiceKey.FormatEndpoint(t.Address, t.Port)}.");
             WriteError(new ErrorRecord(new TimeoutException(message), ErrorMapper.DrainTimeout, ErrorCategory.OperationTimeout, t.Input));
         }
         foreach ((Target t, uint? previous, RealServer? last) in drained)

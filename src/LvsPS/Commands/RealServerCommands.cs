@@ -221,12 +221,17 @@ public sealed class GetLvsRealServerCommand : LvsCmdletBase
     [EndpointTransformation]
     public string Address { get; set; } = null!;
 
+    /// <summary>Only the real servers on this port (with -Address: the port, if it is not written there), as for Set-, Remove-, Suspend- and Resume-LvsRealServer.</summary>
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int? Port { get; set; }
+
     protected override void ProcessRecord()
     {
         object? target = (object?)VirtualService ?? Address;
         TryRun(target, () =>
         {
-            (IPAddress Address, ushort? Port)? filter = Address is null ? null : InputParsing.ParseEndpoint(Address);
+            (IPAddress? Address, ushort? Port)? filter = Filter();
             string? ns = ResolveNamespace(VirtualService?.NetworkNamespace);
             IEnumerable<RealServer> found;
             if (VirtualService is null)
@@ -244,15 +249,27 @@ public sealed class GetLvsRealServerCommand : LvsCmdletBase
             int written = 0;
             foreach (RealServer d in found)
             {
-                if (filter is { } f && (!d.Address.Equals(f.Address) || (f.Port is ushort p && d.Port != p)))
+                if (filter is { } f && ((f.Address is { } a && !d.Address.Equals(a)) || (f.Port is ushort p && d.Port != p)))
                     continue;
                 WriteObject(d);
                 written++;
             }
-            if (written == 0 && filter is not null)
-                WriteError(ErrorMapper.RealServerMissing($"{VirtualService?.ToString() ?? "any service"} -> {Address}", target));
+            if (written == 0 && filter is { } wanted)
+                WriteError(ErrorMapper.RealServerMissing($"{VirtualService?.ToString() ?? "any service"} -> {Describe(wanted)}", target));
         });
     }
+
+    /// <summary>-Address and -Port as one filter; null when neither is given.</summary>
+    private (IPAddress? Address, ushort? Port)? Filter()
+    {
+        if (Address is null && Port is null)
+            return null;
+        (IPAddress? address, ushort? portInAddress) = Address is null ? (null, null) : InputParsing.ParseEndpoint(Address);
+        return (address, InputParsing.OnePort(portInAddress, Port));
+    }
+
+    private static string Describe((IPAddress? Address, ushort? Port) f)
+        => f.Address is null ? $"*:{f.Port}" : f.Port is ushort p ? VirtualServiceKey.FormatEndpoint(f.Address, p) : f.Address.ToString();
 }
 
 /// <summary>Changes a real server (ipvsadm -e); only the parameters given change, the rest is kept as the kernel has it.</summary>

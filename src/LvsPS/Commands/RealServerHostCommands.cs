@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using LvsPS.Native.HostSettings;
+using LvsPS.Native.Ipvs;
 using LvsPS.Native.RouteNetlink;
 
 namespace LvsPS.Commands;
@@ -14,9 +15,10 @@ public abstract class RealServerHostCmdletBase : HostCmdletBase
     [AddressTransformation]
     public string[] VirtualAddress { get; set; } = null!;
 
-    /// <summary>How the director reaches this real server: Route (DR, ipvsadm -g, the default) or Tunnel (TUN, ipip, ipvsadm -i).</summary>
+    /// <summary>How the director reaches this real server, in the words Add-LvsRealServer takes: Route (DR, gatewaying, ipvsadm -g, the default) or Tunnel (TUN, IPIP, ipvsadm -i). Masquerade (NAT) is refused: a NAT real server needs no VIP and no ARP suppression, only the director as its gateway.</summary>
     [Parameter(Position = 1)]
-    [ValidateSet("Route", "DR", "Tunnel", "TUN", IgnoreCase = true)]
+    [ArgumentCompleter(typeof(ForwardingCompleter))]
+    [ValidateNotNullOrEmpty]
     public string Forwarding { get; set; } = "Route";
 
     /// <summary>The ARP conf entries to write: 'all' by default (covers every NIC), or interface names.</summary>
@@ -30,13 +32,21 @@ public abstract class RealServerHostCmdletBase : HostCmdletBase
     [ValidateLength(1, 15)]
     public string TunnelInterface { get; set; } = "tunl0";
 
-    protected bool IsTunnel => Forwarding.Equals("Tunnel", StringComparison.OrdinalIgnoreCase) || Forwarding.Equals("TUN", StringComparison.OrdinalIgnoreCase);
+    protected bool IsTunnel => InputParsing.ParseForwarding(Forwarding) == ForwardingMethod.Tunnel;
 
     /// <summary>Where the VIP goes: lo for DR, the tunnel for TUN.</summary>
     protected string VipInterface => IsTunnel ? TunnelInterface : "lo";
 
+    /// <summary>The VIPs, after checking that the forwarding method is one a real server host is prepared for; null after writing why not.</summary>
     protected List<IPAddress>? ParseVips()
     {
+        if (!TryRun(Forwarding, () =>
+            {
+                if (InputParsing.ParseForwarding(Forwarding) is not (ForwardingMethod.Route or ForwardingMethod.Tunnel))
+                    throw ErrorMapper.Invalid(ErrorMapper.ForwardingNeedsNoHostSetup,
+                        $"'{Forwarding}': a NAT (Masquerade) real server needs no VIP and no ARP suppression, only the director as its default gateway; prepare hosts for Route (DR) or Tunnel (TUN).");
+            }))
+            return null;
         var list = new List<IPAddress>();
         foreach (string text in VirtualAddress)
         {

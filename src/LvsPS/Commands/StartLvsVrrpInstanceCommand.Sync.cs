@@ -27,6 +27,7 @@ public sealed partial class StartLvsVrrpInstanceCommand
 
     /// <summary>Runs the IPVS connection-sync daemon on this interface with the instance (keepalived's lvs_sync_daemon INTERFACE INSTANCE): backup from start, master while the instance is master, backup again when it leaves master; the daemons it started stop with it. One instance per network namespace.</summary>
     [Parameter]
+    [Alias("LvsSyncInterface")]
     [ValidateNotNullOrEmpty]
     public string? LvsSyncDaemonInterface { get; set; }
 

@@ -96,7 +96,7 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
 
     /// <summary>The VRRP version: 2 (RFC 3768, IPv4 only, keepalived's default) or 3 (RFC 5798, IPv4 and IPv6, centisecond intervals). 2 for IPv4 and 3 for IPv6 addresses when omitted.</summary>
     [Parameter]
-    [ValidateSet("2", "3")]
+    [ValidateRange(2, 3)]
     public int Version { get; set; }
 
     /// <summary>The virtual addresses with their prefix length, such as 10.0.0.3/24 or 2001:db8::3/64 (keepalived's virtual_ipaddress); all of one family. The first IPv6 address should be link-local for keepalived peers.</summary>

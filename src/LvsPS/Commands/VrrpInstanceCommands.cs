@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LvsPS.Native.Ipvs;
 using LvsPS.Native.Vrrp;
 using LvsPS.Vrrp;
 
@@ -121,7 +122,8 @@ public sealed class StopLvsVrrpInstanceCommand : VrrpInstanceSelectorCmdletBase
 /// <para>Set-LvsVrrpInstance changes what keepalived would need a configuration reload for, at run time and
 /// only for the parameters given: -Priority (a master advertises the new priority at once, so a higher backup
 /// preempts it right away; lower a master's priority to hand the addresses over for maintenance before
-/// touching its IPVS table with ipvsadm or Set-LvsVirtualService), -Preempt:$false / -Preempt, -PreemptDelay.
+/// touching its IPVS table with ipvsadm or Set-LvsVirtualService), -NoPreempt / -NoPreempt:$false (as
+/// Start-LvsVrrpInstance -NoPreempt; the old -Preempt:$false still works), -PreemptDelay.
 /// Tracking still adjusts the priority given.</para>
 /// </remarks>
 /// <example title="Hand over to the peer for maintenance">
@@ -133,12 +135,12 @@ public sealed class StopLvsVrrpInstanceCommand : VrrpInstanceSelectorCmdletBase
 /// </example>
 /// <example title="Stop preempting">
 /// <code>
-/// Get-LvsVrrpInstance VI_* | Set-LvsVrrpInstance -Preempt:$false
+/// Get-LvsVrrpInstance VI_* | Set-LvsVrrpInstance -NoPreempt
 /// </code>
-/// <para>Like keepalived's nopreempt for every VI_ instance.</para>
+/// <para>Like keepalived's nopreempt for every VI_ instance; -NoPreempt:$false preempts again.</para>
 /// </example>
 /// <parameter name="Priority" default="Unchanged"/>
-/// <parameter name="Preempt" default="Unchanged"/>
+/// <parameter name="NoPreempt" default="Unchanged"/>
 /// <parameter name="PreemptDelay" default="Unchanged"/>
 /// <input type="LvsPS.Native.Vrrp.VrrpInstance">An instance from Get-LvsVrrpInstance.</input>
 /// <output type="LvsPS.Native.Vrrp.VrrpInstance">With -PassThru, the instance after the change.</output>
@@ -151,8 +153,12 @@ public sealed class SetLvsVrrpInstanceCommand : VrrpInstanceSelectorCmdletBase
     [Parameter]
     public int Priority { get; set; }
 
-    /// <summary>Whether this node takes over from a lower-priority master: -Preempt:$false is keepalived's nopreempt.</summary>
+    /// <summary>-NoPreempt stops this node from taking over from a lower-priority master (keepalived's nopreempt, as Start-LvsVrrpInstance -NoPreempt); -NoPreempt:$false makes it preempt again.</summary>
     [Parameter]
+    public SwitchParameter NoPreempt { get; set; }
+
+    /// <summary>The old, inverted name: -Preempt:$false is -NoPreempt, -Preempt is -NoPreempt:$false. Kept for scripts that use it.</summary>
+    [Parameter(DontShow = true)]
     public SwitchParameter Preempt { get; set; }
 
     /// <summary>Seconds from now during which this node does not preempt, 0 to 1000.</summary>
@@ -163,26 +169,49 @@ public sealed class SetLvsVrrpInstanceCommand : VrrpInstanceSelectorCmdletBase
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Whether to preempt, from -NoPreempt or the old -Preempt; null when neither is given.</summary>
+    private bool? PreemptGiven()
+    {
+        bool? fromNoPreempt = IsBound(nameof(NoPreempt)) ? !NoPreempt.IsPresent : null;
+        bool? fromPreempt = IsBound(nameof(Preempt)) ? Preempt.IsPresent : null;
+        if (fromNoPreempt is bool a && fromPreempt is bool b && a != b)
+            throw ErrorMapper.Invalid(ErrorMapper.PreemptConflict, "-NoPreempt and its old form -Preempt say opposite things; give -NoPreempt alone.");
+        return fromNoPreempt ?? fromPreempt;
+    }
+
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            PreemptGiven();
+        }
+        catch (IpvsValidationException e)
+        {
+            ThrowTerminatingError(ErrorMapper.Map(e, null).Record);
+        }
+    }
+
     protected override void ProcessRecord()
     {
+        bool? preempt = PreemptGiven();
         foreach (VrrpInstance instance in Selected(allWhenNoName: false))
         {
             var changes = new List<string>();
             if (IsBound(nameof(Priority)))
                 changes.Add($"priority {Priority}");
-            if (IsBound(nameof(Preempt)) || IsBound(nameof(PreemptDelay)))
-                changes.Add($"preempt {(IsBound(nameof(Preempt)) ? Preempt.IsPresent : instance.Preempt)}{(IsBound(nameof(PreemptDelay)) ? $" after {PreemptDelay} s" : "")}");
+            if (preempt is not null || IsBound(nameof(PreemptDelay)))
+                changes.Add($"preempt {preempt ?? instance.Preempt}{(IsBound(nameof(PreemptDelay)) ? $" after {PreemptDelay} s" : "")}");
             if (changes.Count == 0 || !ShouldProcess($"VRRP instance {instance.Name}", $"Set {string.Join(", ", changes)}"))
                 continue;
             TryRun(instance.Name, () =>
             {
                 if (IsBound(nameof(Priority)))
                     instance.SetPriority(Priority);
-                if (IsBound(nameof(Preempt)) || IsBound(nameof(PreemptDelay)))
+                if (preempt is not null || IsBound(nameof(PreemptDelay)))
                 {
                     if (PreemptDelay is < 0 or > 1000)
                         throw new VrrpValidationException(VrrpValidationException.InvalidPreemptDelay, "The preempt delay is 0 to 1000 s.");
-                    instance.SetPreempt(IsBound(nameof(Preempt)) ? Preempt.IsPresent : instance.Preempt,
+                    instance.SetPreempt(preempt ?? instance.Preempt,
                         IsBound(nameof(PreemptDelay)) ? TimeSpan.FromSeconds(PreemptDelay) : null);
                 }
             });
