@@ -45,6 +45,19 @@ public static unsafe class NetworkNamespace
         return result;
     }
 
+    /// <summary>
+    /// Moves the calling thread into the namespace for good: for a long-lived thread of its own
+    /// (the health engine's loop) that opens sockets there all the time. Never call it on a pool thread.
+    /// </summary>
+    /// <exception cref="NetworkNamespaceNotFoundException">No such namespace.</exception>
+    public static void JoinOnThisThread(string networkNamespace)
+    {
+        string path = PathOf(networkNamespace);
+        if (!File.Exists(path))
+            throw new NetworkNamespaceNotFoundException(networkNamespace, path);
+        Join(path);
+    }
+
     private static void Join(string path)
     {
         byte[] bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using LvsPS.Native.Ipvs;
+
+namespace LvsPS.Native.Health.Engine;
+
+/// <summary>
+/// Runs health checks: one thread of its own, inside the director's network namespace, drives the
+/// pure <see cref="HealthMonitor"/>, starts the probes (asynchronous sockets and script runs; no
+/// thread per check), applies the IPVS changes in batches and starts the notify actions. A probe
+/// that hangs delays nothing else: its timeout ends it. Public members are thread-safe; they post
+/// to the engine's thread and wait for its answer.
+/// </summary>
+public sealed partial class HealthEngine : IDisposable
+{
+    private readonly HealthEngineOptions _options;
+    private readonly HealthMonitor _monitor;
+    private readonly ConcurrentQueue<Action> _inbox = new();
+    private readonly AutoResetEvent _wake = new(false);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private Thread? _thread;
+    private volatile HealthEngineState _state = HealthEngineState.Starting;
+    private HealthStopMode? _stopMode;
+
+    /// <param name="services">Validated now: a bad definition throws <see cref="HealthCheckDefinitionException"/> and nothing starts.</param>
+    public HealthEngine(IReadOnlyList<HealthCheckedService> services, HealthEngineOptions options)
+    {
+        _options = options;
+        Services = services;
+        _monitor = new HealthMonitor(services, options.Random) { LateThreshold = options.LateThreshold };
+        StartedAt = DateTimeOffset.Now;
+    }
+
+    public string Name => _options.Name;
+    public string? NetworkNamespace => _options.NetworkNamespace;
+    public IReadOnlyList<HealthCheckedService> Services { get; }
+    public HealthEngineState State => _state;
+    public DateTimeOffset StartedAt { get; }
+    /// <summary>Distinct checks probed (shared ones once).</summary>
+    public int CheckCount => _monitor.CheckCount;
+    /// <summary>Raised on the engine's thread for every transition; handlers must return quickly.</summary>
+    public event Action<HealthEngine, HealthTransition>? Transition;
+    /// <summary>Completes when the engine's thread has ended.</summary>
+    public Task Completion => _stopped.Task;
+
+    /// <summary>
+    /// Starts the thread and waits until the start-up changes are in IPVS. Throws what stopped it
+    /// (no such namespace, no IPVS, no permission) and leaves nothing running.
+    /// </summary>
+    public void Start(TimeSpan? timeout = null)
+    {
+        if (_thread is not null)
+            throw new InvalidOperationException($"The health engine '{Name}' has already been started.");
+        _thread = new Thread(Run) { Name = $"lvsps-health-{Name}", IsBackground = true };
+        _thread.Start();
+        if (!_started.Task.Wait(timeout ?? TimeSpan.FromSeconds(30)))
+            throw new TimeoutException($"The health engine '{Name}' did not start within {(timeout ?? TimeSpan.FromSeconds(30)).TotalSeconds} s.");
+        _started.Task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Stops: no more probes; IPVS is left, cleaned or restored as <paramref name="mode"/> says; omega actions run.</summary>
+    public Task StopAsync(HealthStopMode mode = HealthStopMode.Leave)
+    {
+        if (_thread is null)
+        {
+            _state = HealthEngineState.Stopped;
+            _stopped.TrySetResult();
+            return Task.CompletedTask;
+        }
+        _stopMode ??= mode;
+        _stopping.Cancel();
+        _wake.Set();
+        return _stopped.Task;
+    }
+
+    /// <summary>Pauses or resumes the checks of a suspension key ("vip:ADDRESS", "vrrp:NAME"), as ha_suspend does.</summary>
+    public void SetSuspended(string key, bool suspended) => Post(() => _monitor.SetSuspended(key, suspended));
+
+    /// <summary>The state of every service, real server and check, read on the engine's thread.</summary>
+    public HealthEngineStatus GetStatus(TimeSpan? timeout = null)
+    {
+        if (_state is HealthEngineState.Stopped or HealthEngineState.Failed || _thread is null)
+            return Snapshot();
+        var answer = new TaskCompletionSource<HealthEngineStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() => answer.TrySetResult(Snapshot()));
+        if (!answer.Task.Wait(timeout ?? TimeSpan.FromSeconds(5)))
+            throw new TimeoutException($"The health engine '{Name}' did not answer within {(timeout ?? TimeSpan.FromSeconds(5)).TotalSeconds} s.");
+        return answer.Task.Result;
+    }
+
+    public void Dispose()
+    {
+        StopAsync().Wait(TimeSpan.FromSeconds(10));
+        _wake.Dispose();
+    }
+
+    private void Post(Action action)
+    {
+        _inbox.Enqueue(action);
+        _wake.Set();
+    }
+
+    private TimeSpan Now => _clock.Elapsed;
+
+    private HealthEngineStatus Snapshot()
+    {
+        lock (_statusLock)
+            return new HealthEngineStatus(Name, NetworkNamespace, _state, _lastStatus ?? _monitor.GetStatus(), Statistics(), Now);
+    }
+}
