@@ -17,6 +17,16 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+# Health checks (tests/LvsPS.Host.Tests/Health, the lab's health tests): real servers to probe and fault:
+# dnsmasq for DNS_CHECK, aiosmtpd for SMTP_CHECK (HTTP: python3 http.server, HTTPS: openssl s_server).
+for p in dnsmasq-base=2.90-4~deb12u2 python3-aiosmtpd=1.4.3-1.1+deb12u1 openssl; do
+  name=${p%%=*}; want=${p#*=}
+  if [ "$name" = "$p" ]; then want=""; fi
+  have=$(dpkg-query -W -f='${Version}' "$name" 2>/dev/null || true)
+  if [ -z "$have" ] || { [ -n "$want" ] && [ "$have" != "$want" ]; }; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$p"
+  fi
+done
 # Fuzzing (scripts/fuzz.sh, the CI fuzz tier): AFL++ from Debian drives the harnesses; SharpFuzz's
 # instrumenter (a dotnet tool, in out/tools) adds the coverage feedback to LvsPS.Native.dll.
 AFL_VERSION=4.04c-4

@@ -11,7 +11,7 @@ internal sealed class ProbeSet : IDisposable
     private readonly SmtpProbe _smtp = new();
     private readonly UdpProbe _udp = new();
     private readonly PingProbe _ping = new();
-    private readonly ScriptProbe _script = new(networkNamespace);
+    private readonly ScriptProbe _script = new();
     private readonly FileProbe _file = new();
 
     public IProbeStarter For(HealthCheckType type) => type switch

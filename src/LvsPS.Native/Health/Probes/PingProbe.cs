@@ -92,6 +92,9 @@ internal sealed class PingProbe : IProbeStarter, IDisposable
         EndPoint any = new IPEndPoint(v6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         try
         {
+            // .NET refuses ReceiveFrom on a socket that is not bound.
+            if (!socket.IsBound)
+                socket.Bind(any);
             while (!_closing.IsCancellationRequested)
             {
                 SocketReceiveFromResult r = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _closing.Token).ConfigureAwait(false);
@@ -101,7 +104,7 @@ internal sealed class PingProbe : IProbeStarter, IDisposable
                     pending.Reply.TrySetResult(true);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
         {
             // closed
         }
