@@ -52,4 +52,30 @@ public sealed partial class KeepalivedWitnessTests
         Assert.True(theirs.SequenceEqual(mine), $"keepalived -t:\n{output}\nLvsPS:\n{string.Join('\n', ours.Diagnostics)}");
         Assert.Equal(code == 0 ? 0 : 5, ours.ExitCode);
     }
+
+    [SkippableTheory]
+    [MemberData(nameof(Files))]
+    public void WrittenBack_KeepalivedAcceptsWithoutAWarning(string file)
+    {
+        Skip.IfNot(Sh.Has("keepalived"), "keepalived is not installed (scripts/install-deps.sh installs it)");
+        Skip.IfNot(File.Exists(file), $"{file} is not on this host (Debian's keepalived package ships the samples)");
+        KeepalivedReadResult read = KeepalivedConfigurationReader.ReadFile(file, new KeepalivedReadOptions { ConfigId = "lb1" });
+        string written = Path.Combine(Path.GetTempPath(), $"lvsps-written-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(written, KeepalivedConfigurationWriter.Write(read.Configuration));
+        try
+        {
+            (int code, string output) = Sh.Try("keepalived", "-t", "-f", written);
+            // What only this host decides stays: interfaces the file names that this host lacks, scripts it lacks.
+            string[] complaints = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(l => !l.Contains("doesn't exist") && !l.Contains("Non-existent interface") && !l.Contains("not found/accessible"))
+                .ToArray();
+            Assert.True(complaints.Length == 0, $"keepalived -t on the written file:\n{output}\n{File.ReadAllText(written)}");
+            if (output.Trim().Length == 0)
+                Assert.Equal(0, code);
+        }
+        finally
+        {
+            File.Delete(written);
+        }
+    }
 }

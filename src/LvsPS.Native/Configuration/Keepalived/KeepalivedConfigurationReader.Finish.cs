@@ -99,7 +99,7 @@ public sealed partial class KeepalivedConfigurationReader
                 _diagnostics.Warn(DiagnosticCodes.PortReset, r.Line.Location, $"firewall-mark virtual server {vs.DisplayName}: real server {endpoint} has a port, meaningless without NAT; it is cleared.");
                 port = 0;
             }
-            else if (vs.Kind != VirtualServerHeadKind.FirewallMark && forwarding is ForwardingMethod.Route or ForwardingMethod.Tunnel && port != vs.Port)
+            else if (vs.Kind == VirtualServerHeadKind.Address && forwarding is ForwardingMethod.Route or ForwardingMethod.Tunnel && port != vs.Port)
             {
                 _diagnostics.Warn(DiagnosticCodes.PortReset, r.Line.Location,
                     $"virtual server {vs.DisplayName} and real server {endpoint}: the ports differ, which {(forwarding == ForwardingMethod.Route ? "DR" : "TUN")} cannot do; the real server's port is set to {vs.Port}.");

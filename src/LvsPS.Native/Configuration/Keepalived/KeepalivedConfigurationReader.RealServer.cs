@@ -19,7 +19,11 @@ public sealed partial class KeepalivedConfigurationReader
         if (line.Arguments.Count > 0 && _values.Port(line, line.Arguments[0]) is { } p)
             port = p;
         if (AddressRange.TryParse(line.Keyword, out IPAddress? first, out IPAddress? last, out string? error))
-            return new VirtualServerGroupEntry { First = first, Last = last, Port = port };
+        {
+            if (AddressRange.Size(first!, last!) <= DirectorIpvsTable.MaxAddressesPerGroupEntry)
+                return new VirtualServerGroupEntry { First = first, Last = last, Port = port };
+            error = $"the range holds more than {DirectorIpvsTable.MaxAddressesPerGroupEntry} addresses (one IPVS service each)";
+        }
         _diagnostics.Warn(DiagnosticCodes.InvalidValue, line.Location, $"virtual_server_group entry '{line.Keyword}': {error}; skipped.");
         return null;
     }
@@ -110,6 +114,10 @@ internal static class AddressRange
         last = first;
         return true;
     }
+
+    public static System.Numerics.BigInteger Size(IPAddress first, IPAddress last)
+        => new System.Numerics.BigInteger(last.GetAddressBytes(), isUnsigned: true, isBigEndian: true)
+           - new System.Numerics.BigInteger(first.GetAddressBytes(), isUnsigned: true, isBigEndian: true) + 1;
 
     internal static int Compare(IPAddress a, IPAddress b)
     {

@@ -99,6 +99,7 @@ public sealed partial class KeepalivedConfigurationReader
                 case "virtual_server": if (ReadVirtualServer(s) is { } vs) servers.Add(vs); break;
             }
         }
+        (global, instances) = MoveInstanceSyncDaemon(global, instances);
         var configuration = new DirectorConfiguration
         {
             Global = global,
@@ -111,6 +112,24 @@ public sealed partial class KeepalivedConfigurationReader
             OtherBlocks = other,
         };
         return Validate(configuration);
+    }
+
+    /// <summary>
+    /// The deprecated per-instance <c>lvs_sync_daemon_interface IF</c> means what the global
+    /// <c>lvs_sync_daemon IF INSTANCE</c> means (the one written back); the global one wins if both are given.
+    /// </summary>
+    private static (GlobalSettings, List<VrrpInstanceDefinition>) MoveInstanceSyncDaemon(GlobalSettings global, List<VrrpInstanceDefinition> instances)
+    {
+        for (int i = 0; i < instances.Count; i++)
+        {
+            KeywordSetting? old = instances[i].Other.FirstOrDefault(o => o.Keyword == "lvs_sync_daemon_interface");
+            if (old == null)
+                continue;
+            instances[i] = instances[i] with { Other = instances[i].Other.Where(o => o != old).ToArray() };
+            if (global.LvsSyncDaemon == null && old.Arguments.Count > 0)
+                global = global with { LvsSyncDaemon = new LvsSyncDaemonDefinition { Interface = old.Arguments[0], VrrpInstance = instances[i].Name } };
+        }
+        return (global, instances);
     }
 
     private void Add<T>(List<T> list, T? item, Func<T?, string?> name, KeepalivedStatement s) where T : class

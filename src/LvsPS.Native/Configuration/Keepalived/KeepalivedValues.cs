@@ -81,9 +81,12 @@ internal sealed class KeepalivedValues(DiagnosticBag diagnostics)
         return null;
     }
 
-    /// <summary>A script line: the words joined back (keepalived takes the rest of the line as the command).</summary>
+    /// <summary>
+    /// A script line as one command string: a single (quoted) word is the command as written;
+    /// several words are joined, those holding spaces in single quotes (the script parser's quoting).
+    /// </summary>
     public static string Script(KeepalivedStatement s, int from = 0)
-        => string.Join(' ', s.Arguments.Skip(from).Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
+        => s.Arguments.Count - from == 1 ? s.Arguments[from] : string.Join(' ', s.Arguments.Skip(from).Select(a => a.Contains(' ') ? $"'{a}'" : a));
 
     public void Unknown(KeepalivedStatement s, string block)
     {
