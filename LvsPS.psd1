@@ -48,6 +48,9 @@
         'Stop-LvsVrrpInstance'
         'Wait-LvsVrrpInstance'
         'Get-LvsVrrpSyncGroup'
+        'Get-LvsKeepalivedConfiguration'
+        'Test-LvsKeepalivedConfiguration'
+        'Export-LvsKeepalivedConfiguration'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -42,6 +42,9 @@ public static class ErrorMapper
     public const string ProcFormatError = nameof(ProcFormatError);
     public const string ConfigurationFormatError = nameof(ConfigurationFormatError);
     public const string ConfigurationFileNotFound = nameof(ConfigurationFileNotFound);
+    // keepalived.conf (kconf)
+    public const string InvalidKeepalivedInput = nameof(InvalidKeepalivedInput);
+    public const string ConfigurationWriteFailed = nameof(ConfigurationWriteFailed);
     public const string SyncDaemonExists = nameof(SyncDaemonExists);
     public const string SyncDaemonNotFound = nameof(SyncDaemonNotFound);
     public const string SyncDaemonNotPossible = nameof(SyncDaemonNotPossible);

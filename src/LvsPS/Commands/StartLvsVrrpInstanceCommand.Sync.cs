@@ -11,7 +11,7 @@ namespace LvsPS.Commands;
 public sealed partial class StartLvsVrrpInstanceCommand
 {
     /// <summary>The sync group to fail over with (keepalived's vrrp_sync_group): instances of one group are master together or backup together, and a Fault of one is a Fault of all. The group is created with its first member; Get-LvsVrrpSyncGroup shows it.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(VrrpSyncGroupCompleter))]
     public string? SyncGroup { get; set; }

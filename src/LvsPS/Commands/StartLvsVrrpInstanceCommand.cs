@@ -72,68 +72,68 @@ namespace LvsPS.Commands;
 public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
 {
     /// <summary>The instance's name (keepalived's vrrp_instance NAME), unique in this pwsh process; Get-, Set-, Stop- and Wait-LvsVrrpInstance find it by this name.</summary>
-    [Parameter(Mandatory = true, Position = 0, HelpMessage = "The instance name, such as VI_1.")]
+    [Parameter(Mandatory = true, Position = 0, HelpMessage = "The instance name, such as VI_1.", ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = null!;
 
     /// <summary>The interface to speak VRRP on and to put the virtual addresses on, such as eth0 (keepalived's interface). It must exist in the network namespace and have an address of its own (IPv4) or a link-local address (IPv6).</summary>
-    [Parameter(Mandatory = true, HelpMessage = "The interface to speak VRRP on, such as eth0.")]
+    [Parameter(Mandatory = true, HelpMessage = "The interface to speak VRRP on, such as eth0.", ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Interface { get; set; } = null!;
 
     /// <summary>The virtual router id, 1 to 255 (keepalived's virtual_router_id); the same on every node of the virtual router and unique on the segment.</summary>
-    [Parameter(Mandatory = true, HelpMessage = "The virtual router id, 1 to 255, as on the peers.")]
+    [Parameter(Mandatory = true, HelpMessage = "The virtual router id, 1 to 255, as on the peers.", ValueFromPipelineByPropertyName = true)]
     [Alias("Vrid")]
     public int VirtualRouterId { get; set; }
 
     /// <summary>The priority, 1 to 254 (255 for the owner of the addresses, which becomes master at once). The highest priority is master; 100 by default, as in keepalived.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public int Priority { get; set; } = 100;
 
     /// <summary>Seconds between adverts: whole seconds, 1 to 255, for VRRPv2; 0.01 to 40.95 for VRRPv3. 1 by default (keepalived's advert_int). All nodes must use the same interval with VRRPv2.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public double AdvertisementInterval { get; set; } = 1;
 
     /// <summary>The VRRP version: 2 (RFC 3768, IPv4 only, keepalived's default) or 3 (RFC 5798, IPv4 and IPv6, centisecond intervals). 2 for IPv4 and 3 for IPv6 addresses when omitted.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(2, 3)]
     public int Version { get; set; }
 
     /// <summary>The virtual addresses with their prefix length, such as 10.0.0.3/24 or 2001:db8::3/64 (keepalived's virtual_ipaddress); all of one family. The first IPv6 address should be link-local for keepalived peers.</summary>
-    [Parameter(Mandatory = true, HelpMessage = "The virtual addresses with prefix, such as 10.0.0.3/24.")]
+    [Parameter(Mandatory = true, HelpMessage = "The virtual addresses with prefix, such as 10.0.0.3/24.", ValueFromPipelineByPropertyName = true)]
     [Alias("VIP")]
     [PrefixTransformation]
     public string[] VirtualAddress { get; set; } = null!;
 
     /// <summary>Backup (the default) waits for a master's adverts first; Master takes over at once (keepalived's state MASTER) and yields to a higher priority.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateSet("Backup", "Master")]
     public string InitialState { get; set; } = "Backup";
 
     /// <summary>Does not take over from a lower-priority master (keepalived's nopreempt); only the master's death or stop moves the addresses.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public SwitchParameter NoPreempt { get; set; }
 
     /// <summary>Seconds this node waits before it preempts a lower-priority master (keepalived's preempt_delay), 0 to 1000: counted from start, from leaving Fault, and from the first lower-priority advert after a higher one.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public double PreemptDelay { get; set; }
 
     /// <summary>The address to send unicast adverts from (keepalived's unicast_src_ip); the interface's primary address when omitted.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [AddressTransformation]
     public string? UnicastSource { get; set; }
 
     /// <summary>Sends adverts to these peers instead of the multicast group (keepalived's unicast_peer); every node lists the others.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [AddressTransformation]
     public string[]? UnicastPeer { get; set; }
 
     /// <summary>The VRRPv2 simple password, at most 8 bytes (keepalived's authentication { auth_type PASS auth_pass ... }). VRRPv3 has no authentication.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public SecureString? AuthenticationPassword { get; set; }
 
     /// <summary>Interfaces to track (keepalived's track_interface): "eth1" puts the instance in Fault while eth1 is down; "eth1 weight -20" lowers the priority by 20 instead (a positive weight is added while up).</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public string[]? TrackInterface { get; set; }
 
     /// <summary>Checks to track (keepalived's track_script), as hashtables: Name, Script (a script block that returns $true when healthy, or the path of an executable that exits 0), Interval (seconds, 1), Weight (0 = Fault while failing), Rise (1), Fall (1).</summary>
@@ -145,7 +145,7 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
     public ScriptBlock? OnStateChange { get; set; }
 
     /// <summary>An executable run on every state change with keepalived's notify arguments: INSTANCE name MASTER|BACKUP|FAULT|INIT priority.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? NotifyCommand { get; set; }
 
     /// <summary>Gratuitous ARPs (or neighbour advertisements) per address on becoming master, and again after -GratuitousArpDelay (keepalived's vrrp_garp_master_repeat, 5).</summary>
