@@ -43,7 +43,6 @@ public static class ErrorMapper
     public const string ConfigurationFormatError = nameof(ConfigurationFormatError);
     public const string ConfigurationFileNotFound = nameof(ConfigurationFileNotFound);
     // keepalived.conf (kconf)
-    public const string InvalidKeepalivedInput = nameof(InvalidKeepalivedInput);
     public const string ConfigurationWriteFailed = nameof(ConfigurationWriteFailed);
     public const string SyncDaemonExists = nameof(SyncDaemonExists);
     public const string SyncDaemonNotFound = nameof(SyncDaemonNotFound);

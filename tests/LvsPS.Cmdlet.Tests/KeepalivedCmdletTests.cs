@@ -102,4 +102,17 @@ public sealed class KeepalivedCmdletTests(SessionFixture fixture) : IClassFixtur
         _ps.Run("Get-LvsKeepalivedConfiguration $args[0] -NoHostCheck -As VirtualService | New-LvsVirtualService", file);
         Assert.Equal(before, _ipvs.Rules());
     }
+
+    [Fact]
+    public void Export_APipedDirector_WritesItBackWithoutKeepalivedsComplaints()
+    {
+        PowerShellSession.Result r = _ps.Invoke("Get-LvsKeepalivedConfiguration $args[0] -NoHostCheck 3>$null | Export-LvsKeepalivedConfiguration", Seed("002-master.conf"));
+        Assert.Empty(r.AllErrors);
+        string text = Assert.Single(r.Output).ToString()!;
+        Assert.Contains("virtual_server 192.168.1.100 80 {", text);
+        Assert.DoesNotContain("nb_get_retry", text);
+        string file = Write("again.conf", text);
+        PowerShellSession.Result again = _ps.Invoke("(Test-LvsKeepalivedConfiguration $args[0] -NoHostCheck).ExitCode", file);
+        Assert.Equal("0", Assert.Single(again.Output).ToString());
+    }
 }

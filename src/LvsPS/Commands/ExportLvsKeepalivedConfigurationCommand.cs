@@ -40,10 +40,13 @@ namespace LvsPS.Commands;
 /// <output type="System.String">Without -Path, the keepalived.conf text. Nothing with -Path.</output>
 /// <seealso cref="GetLvsKeepalivedConfigurationCommand"/>
 /// <seealso cref="ExportLvsConfigurationCommand"/>
-[Cmdlet(VerbsData.Export, "LvsKeepalivedConfiguration")]
+[Cmdlet(VerbsData.Export, "LvsKeepalivedConfiguration", DefaultParameterSetName = ServicesSet)]
 [OutputType(typeof(string))]
 public sealed class ExportLvsKeepalivedConfigurationCommand : LvsCmdletBase
 {
+    private const string ServicesSet = "Services";
+    private const string DirectorSet = "Director";
+
     private readonly List<VirtualService> _services = new();
     private readonly List<DirectorConfiguration> _directors = new();
 
@@ -52,24 +55,20 @@ public sealed class ExportLvsKeepalivedConfigurationCommand : LvsCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
-    /// <summary>VirtualService or DirectorConfiguration objects to write instead of the namespace's IPVS table.</summary>
-    [Parameter(ValueFromPipeline = true)]
-    public object[]? InputObject { get; set; }
+    /// <summary>Services to write (from Get-LvsVirtualService, with their real servers) instead of the namespace's IPVS table.</summary>
+    [Parameter(ValueFromPipeline = true, ParameterSetName = ServicesSet)]
+    public VirtualService[]? InputObject { get; set; }
+
+    /// <summary>A whole director to write (from Get-LvsKeepalivedConfiguration).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = DirectorSet, HelpMessage = "A DirectorConfiguration from Get-LvsKeepalivedConfiguration.")]
+    public DirectorConfiguration Configuration { get; set; } = null!;
 
     protected override void ProcessRecord()
     {
-        foreach (object item in InputObject ?? [])
-        {
-            switch (item is PSObject ps ? ps.BaseObject : item)
-            {
-                case VirtualService s: _services.Add(s); break;
-                case DirectorConfiguration d: _directors.Add(d); break;
-                default:
-                    WriteError(new ErrorRecord(new ArgumentException($"Export-LvsKeepalivedConfiguration takes VirtualService or DirectorConfiguration objects, not {item.GetType().Name}."),
-                        ErrorMapper.InvalidKeepalivedInput, ErrorCategory.InvalidType, item));
-                    break;
-            }
-        }
+        if (ParameterSetName == DirectorSet)
+            _directors.Add(Configuration);
+        else
+            _services.AddRange(InputObject ?? []);
     }
 
     protected override void EndProcessing()
