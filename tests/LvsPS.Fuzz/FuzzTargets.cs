@@ -22,7 +22,7 @@ internal static class FuzzTargets
         new("netlink", "NetlinkMessageReader, NetlinkAttributeReader, NetlinkErrorMessage (never throw)", NetlinkTargets.Framing, [], c => Captures.Golden(c, "*")),
         new("genl-family", "GenericNetlinkFamilies.Resolve over a scripted kernel", NetlinkTargets.FamilyResolution,
             [.. Scripted, typeof(GenericNetlinkFamilyNotFoundException)], Seeds.FamilyReplies),
-        new("genl-connection", "NetlinkConnection Execute, Dump, ExecuteBatch over a scripted kernel", NetlinkTargets.Connection, Scripted, Seeds.ConnectionReplies),
+        new("genl-connection", "NetlinkConnection Execute, Dump, ExecuteBatch over a scripted kernel", NetlinkTargets.Requests, Scripted, Seeds.ConnectionReplies),
         new("ipvs-service", "IpvsCodec.ReadService", IpvsTargets.Services, Netlink, c => Captures.Golden(c, "*-service*")),
         new("ipvs-dest", "IpvsCodec.ReadDest", IpvsTargets.Dests, Netlink, c => Captures.Golden(c, "*-dest*")),
         new("ipvs-info", "IpvsCodec.ReadInfo, IpvsCodec.ReadTimeouts", IpvsTargets.InfoAndConfig, Netlink, IpvsTargets.ConfigSeeds),

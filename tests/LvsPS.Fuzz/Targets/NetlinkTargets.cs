@@ -10,6 +10,10 @@ namespace LvsPS.Fuzz.Targets;
 /// </summary>
 internal static class NetlinkTargets
 {
+    /// <summary>The scripted kernel and the connection over it, shared by every input (the sequence moves on; replies are rebased on it).</summary>
+    private static readonly ScriptedKernel Kernel = new();
+    private static readonly NetlinkConnection Connection = new(Kernel, firstSequence: 1);
+
     /// <summary>Nesting the harness follows; real replies nest three deep (service, stats, counter).</summary>
     private const int MaxDepth = 8;
 
@@ -45,17 +49,18 @@ internal static class NetlinkTargets
     public static void FamilyResolution(ReadOnlySpan<byte> input)
     {
         string name = input.Length > 0 && (input[0] & 1) != 0 ? "IPVS" : "nlctrl";
-        using var connection = new NetlinkConnection(new ScriptedKernel(input[Math.Min(1, input.Length)..]), firstSequence: 1);
-        ushort id = new GenericNetlinkFamilies(connection).Resolve(name);
+        Kernel.Load(input[Math.Min(1, input.Length)..]);
+        ushort id = new GenericNetlinkFamilies(Connection).Resolve(name);
         if (id == 0)
             throw new InvalidOperationException("Resolve returned family id 0 instead of throwing");
     }
 
     /// <summary>The first byte picks one request (ACKed), a dump, or a batch of three; the rest is the kernel's side.</summary>
-    public static void Connection(ReadOnlySpan<byte> input)
+    public static void Requests(ReadOnlySpan<byte> input)
     {
         int mode = input.Length > 0 ? input[0] % 3 : 0;
-        using var connection = new NetlinkConnection(new ScriptedKernel(input[Math.Min(1, input.Length)..]), firstSequence: 1);
+        Kernel.Load(input[Math.Min(1, input.Length)..]);
+        NetlinkConnection connection = Connection;
         long replies = 0;
         NetlinkRequestBuilder request = (w, flags, seq) =>
         {

@@ -13,11 +13,16 @@ namespace LvsPS.Fuzz.Targets;
 /// </summary>
 internal sealed class ScriptedKernel : INetlinkSocket
 {
-    private readonly byte[] _script;
+    private byte[] _script = [];
     private int _position;
     private uint _requestSequence;
 
-    public ScriptedKernel(ReadOnlySpan<byte> script) => _script = script.ToArray();
+    /// <summary>Starts a new exchange: one kernel and connection serve every input (a connection's 320 KiB of buffers per input would dominate the run).</summary>
+    public void Load(ReadOnlySpan<byte> script)
+    {
+        _script = script.ToArray();
+        _position = 0;
+    }
 
     /// <summary>Frames datagrams the way this class reads them (for seeds).</summary>
     public static byte[] Frame(IEnumerable<byte[]> datagrams)
