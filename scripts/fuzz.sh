@@ -22,7 +22,7 @@ SHARPFUZZ=$ROOT/out/tools/sharpfuzz
 EXEC_TIMEOUT_MS=${FUZZ_EXEC_TIMEOUT_MS:-5000}  # per input under AFL; a real hang never ends, a loaded machine is slow
 REPLAY_TIMEOUT_S=${FUZZ_REPLAY_TIMEOUT_S:-10}  # replays (seeds, findings) call an input still running after this a hang
 
-usage() { sed -n '4,7p' "$0" | sed 's/^# \{0,3\}//'; exit 2; }
+usage() { sed -n '5,7p' "$0" | sed 's/^# \{0,3\}//'; exit 2; }
 [ $# -ge 1 ] || usage
 TARGET=$1
 harness() { dotnet "$BUILD/LvsPS.Fuzz.dll" "$@"; }
