@@ -37,6 +37,8 @@ internal static class FuzzTargets
         new("json-config", "LvsConfigurationJson.Read", TextTargets.Json, [typeof(ConfigurationFormatException)], TextTargets.JsonSeeds),
         new("keepalived-conf", "KeepalivedConfigurationReader.Parse (findings are diagnostics: never throws)", TextTargets.KeepalivedConf, [],
             c => c.Files(TextTargets.KeepalivedSeeds, "*.conf")),
+        new("health-replies", "HttpResponseReader, DnsMessage.Judge, IcmpEcho.ParseReply, UdpReply.Judge, SmtpProbe.Status, HealthRules.ParseFileValue (never throw)",
+            HealthTarget.Run, [], HealthTarget.Seeds),
         new("script-command", "ScriptCommand.Parse and its ToString round trip", TextTargets.ScriptLine, [typeof(ScriptNotUsableException)], TextTargets.ScriptLineSeeds),
     ];
 
