@@ -23,8 +23,8 @@ for proj in LvsPS.Tests LvsPS.Cmdlet.Tests; do
   tiers+=("$proj=$RESULTS/$proj.trx")
 done
 
-step "fuzz tier: every decoder under AFL++ for ${FUZZ_SECONDS:-7} s (scripts/fuzz.sh; a finding fails it)"
-FUZZ_NO_BUILD=1 scripts/fuzz.sh all "${FUZZ_SECONDS:-7}" --trx "$RESULTS/LvsPS.Fuzz.trx"
+step "fuzz tier: every decoder under AFL++ for ${FUZZ_SECONDS:-6} s (scripts/fuzz.sh; a finding fails it)"
+FUZZ_NO_BUILD=1 scripts/fuzz.sh all "${FUZZ_SECONDS:-6}" --trx "$RESULTS/LvsPS.Fuzz.trx"
 tiers+=("LvsPS.Fuzz=$RESULTS/LvsPS.Fuzz.trx")
 
 step "host tier: LvsPS.Host.Tests (namespaces on this kernel, keepalived as the VRRP peer; root)"
