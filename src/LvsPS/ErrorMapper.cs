@@ -4,6 +4,7 @@ using LvsPS.Native.HostSettings;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Netlink;
 using LvsPS.Native.Proc;
+using LvsPS.Native.Runtime;
 using LvsPS.Native.Text;
 using LvsPS.Native.Vrrp;
 
@@ -59,6 +60,11 @@ public static class ErrorMapper
     public const string InvalidTrack = nameof(InvalidTrack);
     public const string LvsSyncDaemonInUse = nameof(LvsSyncDaemonInUse);
     public const string VrrpSyncGroupNotFound = nameof(VrrpSyncGroupNotFound);
+    // Runtime: scripts (track, notify, checks) and workers (VRRP instances, health checks).
+    public const string ScriptNotFound = nameof(ScriptNotFound);
+    public const string ScriptNotExecutable = nameof(ScriptNotExecutable);
+    public const string InvalidScriptCommand = nameof(InvalidScriptCommand);
+    public const string WorkerStopped = nameof(WorkerStopped);
     // Host settings (ARP suppression, VIPs, forwarding switches).
     public const string InterfaceNotFound = nameof(InterfaceNotFound);
     public const string SysctlNotFound = nameof(SysctlNotFound);
@@ -69,7 +75,7 @@ public static class ErrorMapper
     /// <summary>True for the exceptions this map knows; anything else is a bug and should surface as such.</summary>
     public static bool IsMapped(Exception e) => e is IpvsException or IpvsValidationException or IpvsNotAvailableException
         or NetworkNamespaceNotFoundException or NetlinkException or FormatException or HostSettingException
-        or VrrpValidationException or VrrpSocketException;
+        or VrrpValidationException or VrrpSocketException or ScriptNotUsableException or WorkerStoppedException;
 
     /// <summary>The ErrorRecord for <paramref name="e"/>, and whether it stops the whole command (a global blocker).</summary>
     public static (ErrorRecord Record, bool Terminating) Map(Exception e, object? target) => e switch
@@ -99,6 +105,13 @@ public static class ErrorMapper
         }, true),
         VrrpSocketException s => (new ErrorRecord(s, VrrpSocketError, ErrorCategory.NotSpecified, target), false),
         HostSettingException h => MapHostSetting(h, target),
+        ScriptNotUsableException s => (new ErrorRecord(s, s.Problem switch
+        {
+            ScriptProblem.NotFound => ScriptNotFound,
+            ScriptProblem.NotExecutable or ScriptProblem.IsDirectory => ScriptNotExecutable,
+            _ => InvalidScriptCommand,
+        }, s.Problem == ScriptProblem.NotFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, target ?? s.Command), false),
+        WorkerStoppedException w => (new ErrorRecord(w, WorkerStopped, ErrorCategory.InvalidOperation, target ?? w.WorkerName), false),
         _ => (new ErrorRecord(e, e.GetType().Name, ErrorCategory.NotSpecified, target), false),
     };
 

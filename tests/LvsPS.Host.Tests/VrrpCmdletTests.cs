@@ -84,6 +84,12 @@ public sealed class VrrpCmdletTests(ITestOutputHelper output)
         { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -SyncGroupNotifyCommand /bin/true", "InvalidSyncGroup" },
         { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -LvsSyncDaemonInterface eth1 -LvsSyncMulticastGroup 10.1.1.1", "InvalidLvsSyncDaemon" },
         { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -LvsSyncDaemonInterface 'eth 1'", "InvalidLvsSyncDaemon" },
+        // Scripts that cannot run are refused before anything starts.
+        { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -TrackScript @{ Name = 'web'; Script = '/nonexistent/check.sh --port 80' }", "ScriptNotFound" },
+        { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -TrackScript @{ Name = 'web'; Script = { $true }; Timeout = 0 }", "InvalidTrack" },
+        { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -NotifyCommand {not-executable}", "ScriptNotExecutable" },
+        { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -NotifyCommand \"/bin/true 'open\"", "InvalidScriptCommand" },
+        { "-VirtualRouterId 1 -VirtualAddress 10.9.0.1/24 -SyncGroup G -SyncGroupNotifyCommand no-such-command-lvsps", "ScriptNotFound" },
     };
 
     [Theory]
@@ -91,7 +97,17 @@ public sealed class VrrpCmdletTests(ITestOutputHelper output)
     public void Bad_parameters_stop_with_a_clear_error_id(string parameters, string errorId)
     {
         using var ps = new PowerShellSession();
-        PowerShellSession.Result r = ps.Invoke($"Start-LvsVrrpInstance BAD -Interface eth0 {parameters}");
+        string plain = Path.GetTempFileName(); // mode 600: no execute bit
+        PowerShellSession.Result r;
+        try
+        {
+            r = ps.Invoke($"Start-LvsVrrpInstance BAD -Interface eth0 {parameters.Replace("{not-executable}", plain)}");
+        }
+        finally
+        {
+            ps.Invoke("Get-LvsVrrpInstance BAD -ErrorAction Ignore | Stop-LvsVrrpInstance");
+            File.Delete(plain);
+        }
         ErrorRecord error = Assert.Single(r.AllErrors);
         Assert.StartsWith(errorId, error.FullyQualifiedErrorId);
         Assert.Empty(r.Output);

@@ -65,7 +65,7 @@ public sealed class VrrpLifecycleTests(ITestOutputHelper output)
         {
             Name = "VI_C", Interface = "eth0", VirtualRouterId = 62, Priority = 100, Version = 3, AdvertisementInterval = TimeSpan.FromMilliseconds(100),
             VirtualAddresses = new[] { VrrpVirtualAddress.Parse($"{s.Vip}/24") }, NetworkNamespace = s.Node(1), InitialState = VrrpState.Master,
-            TrackChecks = new[] { new VrrpTrackedCheck("web", _ => healthy, TimeSpan.FromMilliseconds(50), Weight: -30, Rise: 2, Fall: 3) },
+            TrackScripts = new[] { new VrrpTrackedScript("web", new DelegateScript(() => healthy), TimeSpan.FromMilliseconds(50), Weight: -30, Rise: 2, Fall: 3) },
         });
         Assert.True(lvs.WaitForState(VrrpState.Master, TimeSpan.FromSeconds(5)));
         Assert.Equal(100, lvs.Priority);

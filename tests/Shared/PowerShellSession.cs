@@ -82,6 +82,36 @@ public sealed class PowerShellSession : IDisposable
         return r.Output;
     }
 
+    /// <summary>A script started with <see cref="Start"/>: stop it as Ctrl+C would (StopProcessing), wait for its end.</summary>
+    public sealed class Running(PowerShell ps, IAsyncResult handle) : IDisposable
+    {
+        public bool IsCompleted => handle.IsCompleted;
+
+        /// <summary>What Ctrl+C does in pwsh: the running command's StopProcessing, then the pipeline ends.</summary>
+        public void Stop() => ps.Stop();
+
+        /// <summary>Waits for the end; false on timeout.</summary>
+        public bool Wait(TimeSpan timeout) => handle.AsyncWaitHandle.WaitOne(timeout);
+
+        /// <summary>The errors written so far, as "id: message" lines.</summary>
+        public string Errors => string.Join("\n", Enumerable.Range(0, ps.Streams.Error.Count).Select(i => ps.Streams.Error[i]) // enumerating blocks while it runs
+                .Select(e => $"{e.FullyQualifiedErrorId}: {e.Exception.Message}"))
+            + (handle.IsCompleted && ps.InvocationStateInfo.Reason is { } reason ? $"\n{reason.Message}" : "");
+
+        public void Dispose() => ps.Dispose();
+    }
+
+    /// <summary>Starts a script without waiting for it (a -Wait command that blocks until stopped).</summary>
+    public Running Start(string script, params object?[] args)
+    {
+        var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddScript(script);
+        foreach (object? a in args)
+            ps.AddArgument(a);
+        return new Running(ps, ps.BeginInvoke());
+    }
+
     /// <summary>Table headers come with colour codes even under PlainText in a hosted engine; tests read the text.</summary>
     public static string StripAnsi(string text) => System.Text.RegularExpressions.Regex.Replace(text, "\x1b\\[[0-9;]*[A-Za-z]", "");
 

@@ -8,6 +8,7 @@ public sealed partial class VrrpInstance
 {
     private void Run()
     {
+        _inbox.BindToCurrentThread();
         try
         {
             PollLinks(force: true);
@@ -15,8 +16,7 @@ public sealed partial class VrrpInstance
             while (!_stopRequested)
             {
                 WaitForWork();
-                while (_commands.TryDequeue(out Action? command))
-                    command();
+                _inbox.ApplyPending();
                 if (_stopRequested)
                     break;
                 _socket.ReceiveAll(OnPacket);
@@ -35,17 +35,18 @@ public sealed partial class VrrpInstance
         }
         finally
         {
-            _stopping.Cancel();
+            _inbox.Close();
             _socket.Dispose();
             _announcer.Dispose();
             _binder.Dispose();
-            close(_eventFd);
+            CloseEventFd();
             lock (_sync)
             {
                 _exited.Set();
                 Monitor.PulseAll(_sync);
             }
             _notifications.CompleteAdding();
+            _ = FinishAsync();
         }
     }
 
@@ -198,16 +199,24 @@ public sealed partial class VrrpInstance
 
     private void Notify()
     {
-        foreach (VrrpStateChange change in _notifications.GetConsumingEnumerable())
+        try
         {
-            try
+            foreach (VrrpStateChange change in _notifications.GetConsumingEnumerable())
             {
-                StateChanged?.Invoke(this, change);
+                try
+                {
+                    StateChanged?.Invoke(this, change);
+                }
+                catch (Exception e)
+                {
+                    LastError = $"the state-change handler failed: {e.Message}";
+                }
+                QueueNotifyScripts(change);
             }
-            catch (Exception e)
-            {
-                LastError = $"the state-change handler failed: {e.Message}";
-            }
+        }
+        finally
+        {
+            _notified.TrySetResult();
         }
     }
 }

@@ -59,8 +59,10 @@ public sealed partial class VrrpInstance : IVrrpSyncGroupMember
         _socket.Dispose();
         _announcer.Dispose();
         _binder.Dispose();
-        Tmds.Linux.LibC.close(_eventFd);
+        CloseEventFd();
+        _inbox.Close();
         _exited.Set();
+        _ended.TrySetResult();
     }
 
     void IVrrpSyncGroupMember.ForceMaster(string reason) => PostToGroupMember(() => Execute(_machine.ForceMaster(Now, reason)));
@@ -70,17 +72,8 @@ public sealed partial class VrrpInstance : IVrrpSyncGroupMember
     /// <summary>The group's fault is asked again in <see cref="Recompute"/>, so the flag itself is not kept.</summary>
     void IVrrpSyncGroupMember.SetGroupFault(bool faulted) => PostToGroupMember(Recompute);
 
-    private void PostToGroupMember(Action command)
-    {
-        try
-        {
-            Post(command);
-        }
-        catch (InvalidOperationException)
-        {
-            // Stopped meanwhile: it leaves the group.
-        }
-    }
+    /// <summary>Orders between members never wait for each other (a member's protocol thread gives them); a stopped member has left the group.</summary>
+    private void PostToGroupMember(Action command) => _inbox.Post(command);
 
     /// <summary>The fault the machine gets: the instance's own, or any member's of its group.</summary>
     private bool WithGroupFault(bool ownFault)

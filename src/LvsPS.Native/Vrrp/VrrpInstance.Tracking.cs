@@ -1,9 +1,12 @@
+using LvsPS.Native.Runtime;
+
 namespace LvsPS.Native.Vrrp;
 
 /// <summary>
 /// Tracking as keepalived does it: the instance's own interface and every tracked interface
-/// or check with weight 0 put it in FAULT when down; a negative weight is subtracted while
-/// down, a positive one added while up. The address owner (255) keeps its priority.
+/// or script with weight 0 put it in FAULT when down; a negative weight is subtracted while
+/// down, a positive one added while up. The address owner (255) keeps its priority. Links are
+/// polled on the protocol thread; scripts run on the runtime and post their changes to it.
 /// </summary>
 public sealed partial class VrrpInstance
 {
@@ -28,6 +31,9 @@ public sealed partial class VrrpInstance
         _ownLinkUp = links.FirstOrDefault(l => l.Index == _link.Index)?.HasCarrier ?? false;
         foreach (VrrpTrackedInterface tracked in _options.TrackInterfaces)
             _trackUp[$"if:{tracked.Name}"] = links.FirstOrDefault(l => l.Name == tracked.Name)?.HasCarrier ?? false;
+        lock (_trackSnapshot)
+            foreach (VrrpTrackedInterface tracked in _options.TrackInterfaces)
+                _trackSnapshot[$"if:{tracked.Name}"] = _trackUp[$"if:{tracked.Name}"];
         Recompute();
     }
 
@@ -36,7 +42,7 @@ public sealed partial class VrrpInstance
         bool faulted = !_ownLinkUp;
         foreach (VrrpTrackedInterface t in _options.TrackInterfaces)
             faulted |= t.Weight == 0 && !_trackUp.GetValueOrDefault($"if:{t.Name}");
-        foreach (VrrpTrackedCheck c in _options.TrackChecks)
+        foreach (VrrpTrackedScript c in _options.TrackScripts)
             faulted |= c.Weight == 0 && !_trackUp.GetValueOrDefault($"check:{c.Name}", true);
         Execute(_machine.SetFault(Now, WithGroupFault(faulted)));
         Execute(_machine.SetPriority(Now, EffectivePriority()));
@@ -49,14 +55,14 @@ public sealed partial class VrrpInstance
         int p = ConfiguredPriority;
         foreach (VrrpTrackedInterface t in _options.TrackInterfaces)
             p += Adjustment(t.Weight, _trackUp.GetValueOrDefault($"if:{t.Name}"));
-        foreach (VrrpTrackedCheck c in _options.TrackChecks)
+        foreach (VrrpTrackedScript c in _options.TrackScripts)
             p += Adjustment(c.Weight, _trackUp.GetValueOrDefault($"check:{c.Name}", true));
         return (byte)Math.Clamp(p, 1, 254);
     }
 
     private static int Adjustment(int weight, bool up) => weight > 0 && up ? weight : weight < 0 && !up ? weight : 0;
 
-    /// <summary>The state of the tracked interfaces and checks: name → up.</summary>
+    /// <summary>The state of the tracked interfaces and scripts: "if:NAME" or "check:NAME" → up.</summary>
     public IReadOnlyDictionary<string, bool> Tracking
     {
         get
@@ -64,64 +70,14 @@ public sealed partial class VrrpInstance
             var copy = new SortedDictionary<string, bool>(StringComparer.Ordinal);
             foreach (VrrpTrackedInterface t in _options.TrackInterfaces)
                 copy[$"if:{t.Name}"] = false;
-            foreach (VrrpTrackedCheck c in _options.TrackChecks)
-                copy[$"check:{c.Name}"] = true;
             lock (_trackSnapshot)
                 foreach (var (k, v) in _trackSnapshot)
                     copy[k] = v;
+            foreach (PeriodicScript script in _trackScripts)
+                copy[$"check:{script.Name}"] = script.IsUp;
             return copy;
         }
     }
 
     private readonly Dictionary<string, bool> _trackSnapshot = new(StringComparer.Ordinal);
-
-    private async Task RunCheck(VrrpTrackedCheck check)
-    {
-        CancellationToken token = _stopping.Token;
-        string key = $"check:{check.Name}";
-        bool up = true;
-        int successes = 0, failures = 0;
-        while (!token.IsCancellationRequested)
-        {
-            bool ok;
-            try
-            {
-                ok = check.Check(token);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                ok = false;
-                LastError = $"track check '{check.Name}' failed: {e.Message}";
-            }
-            (successes, failures) = ok ? (successes + 1, 0) : (0, failures + 1);
-            bool next = up ? failures < Math.Max(1, check.Fall) : successes >= Math.Max(1, check.Rise);
-            lock (_trackSnapshot)
-                _trackSnapshot[key] = next;
-            if (next != up)
-            {
-                up = next;
-                bool value = up;
-                try
-                {
-                    Post(() =>
-                    {
-                        _trackUp[key] = value;
-                        Recompute();
-                    });
-                }
-                catch (InvalidOperationException)
-                {
-                    return; // stopped
-                }
-            }
-            try
-            {
-                await Task.Delay(check.Interval, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
 }

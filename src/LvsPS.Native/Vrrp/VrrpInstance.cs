@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using LvsPS.Native.RouteNetlink;
+using LvsPS.Native.Runtime;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
@@ -12,10 +13,15 @@ namespace LvsPS.Native.Vrrp;
 /// A running VRRP instance: the pure <see cref="VrrpStateMachine"/> driven by one background
 /// protocol thread that owns the raw socket, the packet socket for announcements and a route
 /// netlink socket for the VIPs, all opened in the instance's network namespace. Other threads
-/// talk to it through a command queue woken by an eventfd.
+/// talk to it through a <see cref="CommandInbox"/> woken by an eventfd; a command completes once
+/// the protocol thread applied it. Track and notify scripts run on the runtime, never on the
+/// protocol thread. As an <see cref="IWorker"/> it stops first at shutdown (a master hands over).
 /// </summary>
-public sealed partial class VrrpInstance : IDisposable
+public sealed partial class VrrpInstance : IDisposable, IWorker
 {
+    /// <summary>The worker kind under which the supervisor keeps instances.</summary>
+    public const string WorkerKind = "VRRP instance";
+
     private const int HistoryLength = 64;
     private static readonly TimeSpan LinkPollInterval = TimeSpan.FromMilliseconds(200);
 
@@ -30,12 +36,12 @@ public sealed partial class VrrpInstance : IDisposable
     private readonly IPAddress[] _destinations;
     private readonly byte[] _password;
     private readonly long _epoch = Stopwatch.GetTimestamp();
-    private readonly ConcurrentQueue<Action> _commands = new();
+    private readonly CommandInbox _inbox;
     private readonly object _sync = new();
     private readonly List<VrrpStateChange> _history = new();
     private readonly BlockingCollection<VrrpStateChange> _notifications = new();
-    private readonly CancellationTokenSource _stopping = new();
     private readonly ManualResetEventSlim _exited = new();
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _thread;
     private readonly List<TimeSpan> _announceAt = new();
     private readonly Dictionary<string, bool> _trackUp = new(StringComparer.Ordinal);
@@ -57,6 +63,9 @@ public sealed partial class VrrpInstance : IDisposable
         _machine = new VrrpStateMachine(options.Version, (byte)options.Priority, options.AdvertisementInterval, localAddress,
             options.Preempt, options.PreemptDelay, options.InitialState);
         ConfiguredPriority = options.Priority;
+        _inbox = new CommandInbox(WorkerKind, options.Name, Wake);
+        _trackScripts = options.TrackScripts.Select(TrackScript).ToArray();
+        ObserveNotifyScripts();
         _thread = new Thread(Run) { IsBackground = true, Name = $"vrrp:{options.Name}" };
     }
 
@@ -81,6 +90,8 @@ public sealed partial class VrrpInstance : IDisposable
     public IPAddress? MasterAddress { get; private set; }
     public TimeSpan MasterAdvertisementInterval { get; private set; }
     public bool IsRunning => !_exited.IsSet;
+    string IWorker.Kind => WorkerKind;
+    ShutdownStage IWorker.ShutdownStage => ShutdownStage.HandOver;
     /// <summary>The last failure of a send, an address change or a tracked check; null when none.</summary>
     public string? LastError { get; private set; }
     public DateTimeOffset? LastTransitionTime { get; private set; }
@@ -153,29 +164,44 @@ public sealed partial class VrrpInstance : IDisposable
             foreach (VrrpVirtualAddress vip in _options.VirtualAddresses)
                 if (_binder.TryRemoveAddress(_link.Index, vip.Address, vip.PrefixLength))
                     _staleRemoved.Add(vip);
-        foreach (VrrpTrackedCheck check in _options.TrackChecks)
-        {
-            _trackUp[$"check:{check.Name}"] = true;
-            _ = Task.Run(() => RunCheck(check));
-        }
-        new Thread(Notify) { IsBackground = true, Name = $"vrrp-notify:{Name}" }.Start();
+        _notifyThread = new Thread(Notify) { IsBackground = true, Name = $"vrrp-notify:{Name}" };
+        _notifyThread.Start();
         _thread.Start();
+        foreach (PeriodicScript script in _trackScripts)
+            script.Start();
     }
 
-    /// <summary>Changes the configured priority (tracking still adjusts it).</summary>
-    public void SetPriority(int priority)
+    /// <summary>Changes the configured priority (tracking still adjusts it); returns once the protocol thread applied it, so <see cref="Priority"/> reads the new value.</summary>
+    /// <exception cref="VrrpValidationException">Out of range.</exception>
+    /// <exception cref="WorkerStoppedException">The instance is stopped.</exception>
+    public void SetPriority(int priority) => SetPriorityAsync(priority).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="SetPriority"/>
+    public Task SetPriorityAsync(int priority)
     {
         if (priority is < 1 or > 255)
             throw new VrrpValidationException(VrrpValidationException.InvalidPriority, $"The priority {priority} is out of range: 1 to 255.");
-        Post(() =>
+        return _inbox.InvokeAsync(() =>
         {
             ConfiguredPriority = priority;
             Execute(_machine.SetPriority(Now, EffectivePriority()));
         });
     }
 
-    public void SetPreempt(bool preempt, TimeSpan? delay = null)
-        => Post(() => _machine.SetPreempt(Now, preempt, delay));
+    /// <summary>Turns preemption on or off (and restarts the preempt delay when given); returns once applied.</summary>
+    public void SetPreempt(bool preempt, TimeSpan? delay = null) => SetPreemptAsync(preempt, delay).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="SetPreempt"/>
+    public Task SetPreemptAsync(bool preempt, TimeSpan? delay = null)
+    {
+        if (delay is { } d && (d < TimeSpan.Zero || d > TimeSpan.FromSeconds(1000)))
+            throw new VrrpValidationException(VrrpValidationException.InvalidPreemptDelay, "The preempt delay is 0 to 1000 s.");
+        return _inbox.InvokeAsync(() =>
+        {
+            _machine.SetPreempt(Now, preempt, delay);
+            Execute(new List<VrrpAction>()); // mirrors Preempt and PreemptDelay for readers
+        });
+    }
 
     /// <summary>Waits until the instance is in <paramref name="state"/>; false on timeout or when it stopped first.</summary>
     public bool WaitForState(VrrpState state, TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -211,35 +237,52 @@ public sealed partial class VrrpInstance : IDisposable
         }
     }
 
-    /// <summary>Stops gracefully: a master sends a priority-0 advert and removes its VIPs.</summary>
-    public void Stop(TimeSpan? timeout = null)
+    /// <summary>
+    /// Stops gracefully: a master sends a priority-0 advert and removes its VIPs, then the track
+    /// scripts stop (a running one is terminated), the notify scripts of the last changes run, and the
+    /// IPVS sync daemons it started are stopped. Completes when nothing of the instance runs.
+    /// </summary>
+    public Task StopAsync()
     {
-        if (!IsRunning)
-            return;
-        Post(() => _stopRequested = true);
-        _exited.Wait(timeout ?? TimeSpan.FromSeconds(10));
-        WaitForSyncDaemonStopped(timeout ?? TimeSpan.FromSeconds(10));
+        _inbox.Post(() => _stopRequested = true);
+        // A StateChanged handler that stops its own instance cannot wait for the notifications to end: it is one.
+        if (Thread.CurrentThread == _notifyThread)
+            return Task.Run(() => _exited.Wait());
+        return _ended.Task;
     }
 
-    public void Dispose()
-    {
-        Stop();
-        _stopping.Cancel();
-    }
+    private Thread? _notifyThread;
+
+    /// <summary><see cref="StopAsync"/>, waiting at most <paramref name="timeout"/> (10 s by default).</summary>
+    public void Stop(TimeSpan? timeout = null) => StopAsync().Wait(timeout ?? TimeSpan.FromSeconds(10));
+
+    public void Dispose() => Stop();
 
     private TimeSpan Now => Stopwatch.GetElapsedTime(_epoch);
 
-    private void Post(Action command)
-    {
-        if (!IsRunning)
-            throw new InvalidOperationException($"The VRRP instance '{Name}' is stopped.");
-        _commands.Enqueue(command);
-        Wake();
-    }
-
+    /// <summary>Wakes the protocol thread; never writes to the eventfd once it is closed (its number may belong to another file by then).</summary>
     private unsafe void Wake()
     {
-        ulong one = 1;
-        write(_eventFd, &one, (size_t)8);
+        lock (_wakeLock)
+        {
+            if (_eventFdClosed)
+                return;
+            ulong one = 1;
+            write(_eventFd, &one, (size_t)8);
+        }
     }
+
+    private void CloseEventFd()
+    {
+        lock (_wakeLock)
+        {
+            if (_eventFdClosed)
+                return;
+            _eventFdClosed = true;
+            close(_eventFd);
+        }
+    }
+
+    private readonly object _wakeLock = new();
+    private bool _eventFdClosed;
 }

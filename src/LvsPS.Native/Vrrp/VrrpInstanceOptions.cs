@@ -22,11 +22,35 @@ public sealed record VrrpVirtualAddress(IPAddress Address, int PrefixLength)
 public sealed record VrrpTrackedInterface(string Name, int Weight = 0);
 
 /// <summary>
-/// A tracked check (keepalived's track_script): run every <see cref="Interval"/>; after
-/// <see cref="Fall"/> failures in a row it is down, after <see cref="Rise"/> successes up again.
-/// Down adds <see cref="Weight"/> (usually negative) to the priority, or means FAULT when the weight is 0.
+/// A tracked script (keepalived's vrrp_script in track_script): run every <see cref="Interval"/>
+/// by the runtime, each run stopped after <see cref="Timeout"/> (the interval when null, as
+/// keepalived) and then counted as a failure. It counts as up until its first result, which
+/// decides; then <see cref="Fall"/> failures in a row take it down and <see cref="Rise"/> successes
+/// bring it up (a <see cref="Runtime.RiseFallCounter"/>). Down adds <see cref="Weight"/> (usually
+/// negative) to the priority, or means FAULT when the weight is 0.
 /// </summary>
-public sealed record VrrpTrackedCheck(string Name, Func<CancellationToken, bool> Check, TimeSpan Interval, int Weight = 0, int Rise = 1, int Fall = 1);
+public sealed record VrrpTrackedScript(string Name, Runtime.IScript Script, TimeSpan Interval, int Weight = 0, int Rise = 1, int Fall = 1)
+{
+    public TimeSpan? Timeout { get; init; }
+}
+
+/// <summary>What a notify script gets on each state change.</summary>
+public enum VrrpNotifyArguments
+{
+    /// <summary>keepalived's notify words: INSTANCE name MASTER|BACKUP|FAULT|INIT priority.</summary>
+    Keepalived,
+    /// <summary>The <see cref="VrrpStateChange"/> and the <see cref="VrrpInstance"/> (for script blocks).</summary>
+    Objects,
+}
+
+/// <summary>
+/// A script run on every state change (keepalived's notify), in the order of the changes, off the
+/// protocol thread; each run stops after <see cref="Timeout"/> (30 s when null).
+/// </summary>
+public sealed record VrrpNotifyScript(Runtime.IScript Script, VrrpNotifyArguments Arguments = VrrpNotifyArguments.Keepalived)
+{
+    public TimeSpan? Timeout { get; init; }
+}
 
 /// <summary>Everything one VRRP instance is configured with (keepalived's vrrp_instance block).</summary>
 public sealed class VrrpInstanceOptions
@@ -58,7 +82,9 @@ public sealed class VrrpInstanceOptions
     /// <summary>Periodic refresh while master (vrrp_garp_master_refresh; zero: none).</summary>
     public TimeSpan GratuitousArpRefresh { get; init; } = TimeSpan.Zero;
     public IReadOnlyList<VrrpTrackedInterface> TrackInterfaces { get; init; } = Array.Empty<VrrpTrackedInterface>();
-    public IReadOnlyList<VrrpTrackedCheck> TrackChecks { get; init; } = Array.Empty<VrrpTrackedCheck>();
+    public IReadOnlyList<VrrpTrackedScript> TrackScripts { get; init; } = Array.Empty<VrrpTrackedScript>();
+    /// <summary>Scripts run on every state change, in order (keepalived's notify).</summary>
+    public IReadOnlyList<VrrpNotifyScript> NotifyScripts { get; init; } = Array.Empty<VrrpNotifyScript>();
     /// <summary>The IPVS sync daemon that follows this instance (keepalived's lvs_sync_daemon); its State is ignored. Null: none.</summary>
     public Ipvs.SyncDaemon? LvsSyncDaemon { get; init; }
 
@@ -124,6 +150,9 @@ public sealed class VrrpInstanceOptions
                 throw Bad(VrrpValidationException.MixedAddressFamilies, $"The unicast address {peer} is not of the virtual addresses' family.");
         if (UnicastSource != null && UnicastPeers.Count == 0)
             throw Bad(VrrpValidationException.InvalidUnicast, "-UnicastSource needs at least one -UnicastPeer.");
+        foreach (VrrpTrackedScript t in TrackScripts)
+            if (t.Interval <= TimeSpan.Zero || t.Rise < 1 || t.Fall < 1 || t.Weight is < -253 or > 253 || t.Timeout <= TimeSpan.Zero)
+                throw Bad(VrrpValidationException.InvalidTrack, $"Track script '{t.Name}': the interval and timeout must be positive, rise and fall at least 1, the weight -253 to 253.");
         if (GratuitousArpRepeat is < 0 or > 100)
             throw Bad(VrrpValidationException.InvalidGratuitousArp, "The gratuitous ARP repeat count is 0 to 100.");
         if (LvsSyncDaemon is { } daemon)
@@ -160,6 +189,7 @@ public sealed class VrrpValidationException : Exception
     public const string NoInterfaceAddress = nameof(NoInterfaceAddress);
     public const string InvalidSyncGroup = nameof(InvalidSyncGroup);
     public const string InvalidLvsSyncDaemon = nameof(InvalidLvsSyncDaemon);
+    public const string InvalidTrack = nameof(InvalidTrack);
 
     public VrrpValidationException(string errorId, string message) : base(message) => ErrorId = errorId;
 

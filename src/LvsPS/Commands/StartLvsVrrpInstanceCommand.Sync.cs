@@ -65,7 +65,7 @@ public sealed partial class StartLvsVrrpInstanceCommand
         return tracked with { Weight = 0 };
     }
 
-    private VrrpTrackedCheck InSyncGroup(VrrpTrackedCheck tracked)
+    private VrrpTrackedScript InSyncGroup(VrrpTrackedScript tracked)
     {
         if (SyncGroup is null || SyncGroupTrackingWeight || tracked.Weight == 0)
             return tracked;
@@ -109,6 +109,8 @@ public sealed partial class StartLvsVrrpInstanceCommand
     {
         if (SyncGroupNotifyCommand is not null && SyncGroup is null)
             throw new VrrpValidationException(VrrpValidationException.InvalidSyncGroup, "-SyncGroupNotifyCommand needs -SyncGroup (the group whose changes it reports).");
+        if (SyncGroupNotifyCommand is not null)
+            Executable(SyncGroupNotifyCommand, networkNamespace: null); // refused before anything starts when it cannot run
     }
 
     /// <summary>A namespace has one master and one backup sync daemon: two instances driving them would fight.</summary>

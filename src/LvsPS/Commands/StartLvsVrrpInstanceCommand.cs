@@ -3,8 +3,10 @@ using System.Management.Automation;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Security;
+using LvsPS.Native.Runtime;
 using LvsPS.Native.Text;
 using LvsPS.Native.Vrrp;
+using LvsPS.Runtime;
 using LvsPS.Vrrp;
 
 namespace LvsPS.Commands;
@@ -29,10 +31,13 @@ namespace LvsPS.Commands;
 /// a backup daemon from start, a master daemon while master, and on stop the daemons it started are stopped.</para>
 /// <para>Bad parameters stop the command with a clear id: InvalidVirtualRouterId, VersionAddressFamilyConflict
 /// (VRRPv2 with IPv6), InvalidAdvertisementInterval (v2 needs whole seconds), PasswordTooLong (8 bytes),
-/// InterfaceNotFound, PermissionDenied (raw sockets need root), VrrpInstanceExists.</para>
+/// InterfaceNotFound, PermissionDenied (raw sockets need root), VrrpInstanceExists, InvalidTrack, ScriptNotFound and
+/// ScriptNotExecutable (a -TrackScript, -NotifyCommand or -SyncGroupNotifyCommand executable that cannot run).</para>
 /// <para>On start, virtual addresses a crashed run left on the interface are removed. The instance keeps
 /// running after the command returns; -Wait blocks until it stops (for a systemd unit or a scheduled job),
-/// and Ctrl+C then stops it gracefully.</para>
+/// and Ctrl+C then stops it gracefully. Removing the module (Remove-Module LvsPS) stops the instances this
+/// session started, and the end of pwsh stops all of them, the same graceful way: masters advertise priority 0
+/// and release their addresses first, then track and notify scripts still running are stopped.</para>
 /// </remarks>
 /// <example title="A director pair with keepalived on the other side">
 /// <code>
@@ -136,15 +141,15 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string[]? TrackInterface { get; set; }
 
-    /// <summary>Checks to track (keepalived's track_script), as hashtables: Name, Script (a script block that returns $true when healthy, or the path of an executable that exits 0), Interval (seconds, 1), Weight (0 = Fault while failing), Rise (1), Fall (1).</summary>
+    /// <summary>Checks to track (keepalived's vrrp_script and track_script), as hashtables: Name; Script, a script block that returns $true when healthy (it runs in a runspace of its own with LvsPS imported) or an executable with its arguments that exits 0 when healthy (such as '/usr/local/bin/check_web.sh --port 80'; it runs in the instance's network namespace and must exist and be executable when the instance starts); Interval (seconds between starts, 1; a run still going when the next is due skips that one); Timeout (seconds, the interval by default; a run past it is stopped, an executable with SIGTERM to its process group and SIGKILL 2 s later, and counts as a failure); Weight (0 = Fault while failing); Rise (1) and Fall (1). A check counts as up until its first result, which decides; then Fall failures in a row take it down and Rise successes in a row bring it up, as in keepalived.</summary>
     [Parameter]
     public Hashtable[]? TrackScript { get; set; }
 
-    /// <summary>A script block run on every state change with the change ($args[0]: InstanceName, From, To, Reason, Time, Priority) and the instance ($args[1]), in a runspace of its own (keepalived's notify).</summary>
+    /// <summary>A script block run on every state change with the change ($args[0]: InstanceName, From, To, Reason, Time, Priority) and the instance ($args[1]), in a runspace of its own with LvsPS imported (keepalived's notify). Changes are notified in order, off the VRRP thread; a run is stopped after 30 s.</summary>
     [Parameter]
     public ScriptBlock? OnStateChange { get; set; }
 
-    /// <summary>An executable run on every state change with keepalived's notify arguments: INSTANCE name MASTER|BACKUP|FAULT|INIT priority.</summary>
+    /// <summary>An executable (with arguments of its own if needed) run on every state change with keepalived's notify arguments appended: INSTANCE name MASTER|BACKUP|FAULT|INIT priority. Runs in order, in the instance's network namespace, each stopped after 30 s; it must exist and be executable when the instance starts (ScriptNotFound, ScriptNotExecutable).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? NotifyCommand { get; set; }
 
@@ -173,7 +178,7 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
             options.Validate();
             CheckSyncGroupParameters();
         }
-        catch (VrrpValidationException e)
+        catch (Exception e) when (e is VrrpValidationException or ScriptNotUsableException)
         {
             ThrowTerminatingError(ErrorMapper.Map(e, Name).Record);
             return;
@@ -182,42 +187,43 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
         if (!ShouldProcess(target, "Start"))
             return;
         if (!VrrpRegistry.TryReserve(Name))
-        {
-            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"A VRRP instance named '{Name}' is running already; stop it first (Stop-LvsVrrpInstance {Name}) or choose another name."),
-                ErrorMapper.VrrpInstanceExists, ErrorCategory.ResourceExists, Name));
-        }
+            ThrowTerminatingError(InstanceExists());
         CheckSyncDaemonDriver(options);
-        var scripts = new VrrpScriptHost();
         VrrpInstance instance;
         try
         {
             WriteVerbose($"Starting {target}, VRRPv{options.Version} every {options.AdvertisementInterval.TotalSeconds} s, priority {options.Priority}.");
-            instance = VrrpInstance.Start(options, StateChangeHandler(scripts), SyncGroupOrNull());
+            instance = VrrpInstance.Start(options, onStateChange: null, SyncGroupOrNull());
         }
         catch (Exception e) when (ErrorMapper.IsMapped(e))
         {
-            scripts.Dispose();
             (ErrorRecord record, _) = ErrorMapper.Map(e, Name);
             ThrowTerminatingError(record);
             return;
         }
-        VrrpRegistry.Add(instance);
-        _ = Task.Run(() =>
+        if (!VrrpRegistry.TryAdd(instance))
         {
-            instance.WaitForExit(CancellationToken.None);
-            scripts.Dispose();
-        });
+            instance.Stop();
+            ThrowTerminatingError(InstanceExists());
+        }
         WriteObject(instance);
-        if (Wait)
+        if (!Wait)
+            return;
+        try
         {
-            if (!instance.WaitForExit(CancellationToken))
-            {
-                WriteVerbose($"Stopping VRRP instance {Name}.");
-                instance.Stop();
-                VrrpRegistry.Remove(instance);
-            }
+            instance.WaitForExit(CancellationToken);
+        }
+        finally
+        {
+            // Ctrl+C: nothing may be written any more (the pipeline is stopping), but the instance still stops in order.
+            if (instance.IsRunning)
+                VrrpRegistry.Stop(instance, CancellationToken.None, ModuleLifecycle.ShutdownTimeout);
         }
     }
+
+    private ErrorRecord InstanceExists()
+        => new(new InvalidOperationException($"A VRRP instance named '{Name}' is running already; stop it first (Stop-LvsVrrpInstance {Name}) or choose another name."),
+            ErrorMapper.VrrpInstanceExists, ErrorCategory.ResourceExists, Name);
 
     private VrrpInstanceOptions BuildOptions()
     {
@@ -243,7 +249,8 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
             GratuitousArpDelay = TimeSpan.FromSeconds(GratuitousArpDelay),
             GratuitousArpRefresh = TimeSpan.FromSeconds(GratuitousArpRefresh),
             TrackInterfaces = (TrackInterface ?? Array.Empty<string>()).Select(ParseTrackInterface).Select(InSyncGroup).ToArray(),
-            TrackChecks = (TrackScript ?? Array.Empty<Hashtable>()).Select(ParseTrackScript).Select(InSyncGroup).ToArray(),
+            TrackScripts = (TrackScript ?? Array.Empty<Hashtable>()).Select(t => ParseTrackScript(t, ResolveNamespace(null))).Select(InSyncGroup).ToArray(),
+            NotifyScripts = NotifyScripts(ResolveNamespace(null)),
             LvsSyncDaemon = BuildSyncDaemon(),
         };
     }
@@ -266,46 +273,48 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
         throw new VrrpValidationException(ErrorMapper.InvalidTrack, $"'{text}': give an interface name, optionally followed by 'weight N' with N from -253 to 253 (eth1 weight -20).");
     }
 
-    private static VrrpTrackedCheck ParseTrackScript(Hashtable table)
+    private static VrrpTrackedScript ParseTrackScript(Hashtable table, string? networkNamespace)
     {
         string name = table["Name"]?.ToString() ?? throw new VrrpValidationException(ErrorMapper.InvalidTrack, "A -TrackScript hashtable needs a Name.");
         object? script = table["Script"] is PSObject pso ? pso.BaseObject : table["Script"];
         double interval = table["Interval"] is { } i ? Convert.ToDouble(i, System.Globalization.CultureInfo.InvariantCulture) : 1;
+        double? timeout = table["Timeout"] is { } t ? Convert.ToDouble(t, System.Globalization.CultureInfo.InvariantCulture) : null;
         int weight = table["Weight"] is { } w ? Convert.ToInt32(w, System.Globalization.CultureInfo.InvariantCulture) : 0;
         int rise = table["Rise"] is { } r ? Convert.ToInt32(r, System.Globalization.CultureInfo.InvariantCulture) : 1;
         int fall = table["Fall"] is { } f ? Convert.ToInt32(f, System.Globalization.CultureInfo.InvariantCulture) : 1;
-        if (interval <= 0 || rise < 1 || fall < 1 || weight is < -253 or > 253)
-            throw new VrrpValidationException(ErrorMapper.InvalidTrack, $"Track script '{name}': Interval must be positive, Rise and Fall at least 1, Weight -253 to 253.");
-        TimeSpan period = TimeSpan.FromSeconds(interval);
-        Func<CancellationToken, bool> check = script switch
+        if (interval <= 0 || timeout <= 0 || rise < 1 || fall < 1 || weight is < -253 or > 253)
+            throw new VrrpValidationException(ErrorMapper.InvalidTrack, $"Track script '{name}': Interval and Timeout must be positive, Rise and Fall at least 1, Weight -253 to 253.");
+        IScript runnable = script switch
         {
-            ScriptBlock sb => MakeScriptCheck(sb),
-            string path when !string.IsNullOrWhiteSpace(path) => token => VrrpScriptHost.RunProcess(path, Array.Empty<string>(), period, token),
-            _ => throw new VrrpValidationException(ErrorMapper.InvalidTrack, $"Track script '{name}': Script must be a script block or the path of an executable."),
+            ScriptBlock sb => new PowerShellScript(sb),
+            string command when !string.IsNullOrWhiteSpace(command) => Executable(command, networkNamespace),
+            _ => throw new VrrpValidationException(ErrorMapper.InvalidTrack, $"Track script '{name}': Script must be a script block or an executable with its arguments (/usr/local/bin/check_web.sh --port 80)."),
         };
-        return new VrrpTrackedCheck(name, check, period, weight, rise, fall);
-    }
-
-    private static Func<CancellationToken, bool> MakeScriptCheck(ScriptBlock script)
-    {
-        VrrpScriptHost? host = null;
-        return _ =>
+        return new VrrpTrackedScript(name, runnable, TimeSpan.FromSeconds(interval), weight, rise, fall)
         {
-            host ??= new VrrpScriptHost();
-            return host.Invoke(script);
+            Timeout = timeout is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
         };
     }
 
-    private Action<VrrpInstance, VrrpStateChange> StateChangeHandler(VrrpScriptHost scripts)
+    /// <summary>
+    /// An executable script: the path of an existing file as it is (it may hold blanks), else a
+    /// command line split as keepalived splits its script lines. It runs in the instance's
+    /// namespace; a missing or non-executable file is refused here, before anything starts.
+    /// </summary>
+    internal static ExecutableScript Executable(string command, string? networkNamespace)
     {
-        ScriptBlock? onChange = OnStateChange;
-        string? command = NotifyCommand;
-        return (instance, change) =>
-        {
-            if (onChange != null)
-                scripts.Invoke(onChange, change, instance);
-            if (command != null)
-                VrrpScriptHost.RunProcess(command, VrrpScriptHost.NotifyArguments(change), TimeSpan.FromSeconds(30));
-        };
+        ScriptCommand parsed = File.Exists(command) ? new ScriptCommand(command) : ScriptCommand.Parse(command);
+        parsed.Resolve();
+        return new ExecutableScript(parsed with { NetworkNamespace = networkNamespace });
+    }
+
+    private VrrpNotifyScript[] NotifyScripts(string? networkNamespace)
+    {
+        var scripts = new List<VrrpNotifyScript>();
+        if (OnStateChange != null)
+            scripts.Add(new VrrpNotifyScript(new PowerShellScript(OnStateChange), VrrpNotifyArguments.Objects));
+        if (NotifyCommand != null)
+            scripts.Add(new VrrpNotifyScript(Executable(NotifyCommand, networkNamespace)));
+        return scripts.ToArray();
     }
 }

@@ -111,8 +111,7 @@ public sealed class StopLvsVrrpInstanceCommand : VrrpInstanceSelectorCmdletBase
             if (!ShouldProcess($"VRRP instance {instance.Name} ({instance.State})", "Stop"))
                 continue;
             WriteVerbose($"Stopping VRRP instance {instance.Name}: {(instance.State == VrrpState.Master ? "priority 0 advert, then the virtual addresses are removed" : "no advert (not master)")}.");
-            instance.Stop();
-            VrrpRegistry.Remove(instance);
+            VrrpRegistry.Stop(instance, CancellationToken);
         }
     }
 }
@@ -124,7 +123,9 @@ public sealed class StopLvsVrrpInstanceCommand : VrrpInstanceSelectorCmdletBase
 /// preempts it right away; lower a master's priority to hand the addresses over for maintenance before
 /// touching its IPVS table with ipvsadm or Set-LvsVirtualService), -NoPreempt / -NoPreempt:$false (as
 /// Start-LvsVrrpInstance -NoPreempt; the old -Preempt:$false still works), -PreemptDelay.
-/// Tracking still adjusts the priority given.</para>
+/// Tracking still adjusts the priority given. The command returns once the instance's protocol thread applied
+/// the change, so -PassThru and Get-LvsVrrpInstance show the new Priority and Preempt at once; a stopped instance
+/// is a WorkerStopped error.</para>
 /// </remarks>
 /// <example title="Hand over to the peer for maintenance">
 /// <code>
@@ -203,23 +204,17 @@ public sealed class SetLvsVrrpInstanceCommand : VrrpInstanceSelectorCmdletBase
                 changes.Add($"preempt {preempt ?? instance.Preempt}{(IsBound(nameof(PreemptDelay)) ? $" after {PreemptDelay} s" : "")}");
             if (changes.Count == 0 || !ShouldProcess($"VRRP instance {instance.Name}", $"Set {string.Join(", ", changes)}"))
                 continue;
-            TryRun(instance.Name, () =>
+            // Each call returns once the protocol thread applied the change, so -PassThru reads it back.
+            bool applied = TryRun(instance.Name, () =>
             {
                 if (IsBound(nameof(Priority)))
                     instance.SetPriority(Priority);
                 if (preempt is not null || IsBound(nameof(PreemptDelay)))
-                {
-                    if (PreemptDelay is < 0 or > 1000)
-                        throw new VrrpValidationException(VrrpValidationException.InvalidPreemptDelay, "The preempt delay is 0 to 1000 s.");
                     instance.SetPreempt(preempt ?? instance.Preempt,
-                        IsBound(nameof(PreemptDelay)) ? TimeSpan.FromSeconds(PreemptDelay) : null);
-                }
+                        IsBound(nameof(PreemptDelay)) ? TimeSpan.FromSeconds(Math.Min(PreemptDelay, 1e6)) : null);
             });
-            if (PassThru)
-            {
-                Thread.Sleep(10); // the protocol thread applies the change; let it before reading back
+            if (applied && PassThru)
                 WriteObject(instance);
-            }
         }
     }
 }

@@ -2,42 +2,48 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using LvsPS.Native.Runtime;
 using LvsPS.Native.Vrrp;
+using LvsPS.Runtime;
 
 namespace LvsPS.Vrrp;
 
 /// <summary>
-/// The VRRP instances of this pwsh process, by name (case-insensitive). They outlive the
-/// command that started them and run until Stop-LvsVrrpInstance or the process exits.
+/// The VRRP instances of this pwsh process, by name (case-insensitive), as the runtime's
+/// <see cref="Supervisor"/> keeps them, and the sync groups. Instances outlive the command that
+/// started them and run until Stop-LvsVrrpInstance, the removal of the module from the session
+/// that started them, or the end of the process (each stops in order: a master hands over).
 /// </summary>
 public static class VrrpRegistry
 {
-    private static readonly ConcurrentDictionary<string, VrrpInstance> s_instances = new(StringComparer.OrdinalIgnoreCase);
     private static readonly ConcurrentDictionary<string, VrrpSyncGroup> s_groups = new(StringComparer.OrdinalIgnoreCase);
 
-    static VrrpRegistry()
+    public static IEnumerable<VrrpInstance> All => Supervisor.Shared.WorkersOf<VrrpInstance>();
+
+    public static VrrpInstance? Find(string name) => Supervisor.Shared.Find<VrrpInstance>(name);
+
+    /// <summary>False when a running instance has the name already (a stopped one is replaced).</summary>
+    public static bool TryReserve(string name) => !Supervisor.Shared.IsNameTaken(VrrpInstance.WorkerKind, name);
+
+    /// <summary>Registers a started instance under the session that started it; false when another took the name meanwhile.</summary>
+    public static bool TryAdd(VrrpInstance instance) => Supervisor.Shared.TryAdd(instance, ModuleLifecycle.CurrentOwner);
+
+    /// <summary>
+    /// Stops an instance in its orderly way and removes it; waits until it stopped, the token fired
+    /// (the caller was stopped: the instance goes on stopping by itself), or the timeout passed.
+    /// </summary>
+    public static void Stop(VrrpInstance instance, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        // A pwsh that exits still says goodbye: priority 0 and the VIPs removed.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        Task stopping = Supervisor.Shared.StopAsync(instance);
+        try
         {
-            foreach (VrrpInstance instance in s_instances.Values)
-                instance.Stop(TimeSpan.FromSeconds(2));
-        };
+            stopping.Wait(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C, or a notify script block stopping its own instance: do not wait for ourselves.
+        }
     }
-
-    public static IEnumerable<VrrpInstance> All => s_instances.Values.OrderBy(i => i.Name, StringComparer.OrdinalIgnoreCase);
-
-    public static VrrpInstance? Find(string name) => s_instances.TryGetValue(name, out VrrpInstance? i) ? i : null;
-
-    /// <summary>Registers a new instance; false when a running one has the name already (a stopped one is replaced).</summary>
-    public static bool TryReserve(string name)
-    {
-        if (s_instances.TryGetValue(name, out VrrpInstance? existing) && existing.IsRunning)
-            return false;
-        return true;
-    }
-
-    public static void Add(VrrpInstance instance) => s_instances[instance.Name] = instance;
 
     /// <summary>The sync group of that name, created on first use; a group lives as long as the process.</summary>
     public static VrrpSyncGroup SyncGroup(string name) => s_groups.GetOrAdd(name.Trim(), n => new VrrpSyncGroup(n));
@@ -48,9 +54,7 @@ public static class VrrpRegistry
 
     /// <summary>The running instance that drives the IPVS sync daemon of that namespace, if any (there is one master and one backup daemon per namespace).</summary>
     public static VrrpInstance? SyncDaemonDriver(string? networkNamespace)
-        => s_instances.Values.FirstOrDefault(i => i.IsRunning && i.LvsSyncDaemon != null && i.NetworkNamespace == networkNamespace);
-
-    public static void Remove(VrrpInstance instance) => ((ICollection<KeyValuePair<string, VrrpInstance>>)s_instances).Remove(new(instance.Name, instance));
+        => All.FirstOrDefault(i => i.IsRunning && i.LvsSyncDaemon != null && i.NetworkNamespace == networkNamespace);
 
     public static ErrorRecord NotFound(string name)
         => new(new ItemNotFoundException($"There is no VRRP instance named '{name}' in this PowerShell process; list them with Get-LvsVrrpInstance."),

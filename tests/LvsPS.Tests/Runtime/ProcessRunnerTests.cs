@@ -128,7 +128,7 @@ public sealed class ProcessRunnerTests : IDisposable
         Assert.False(r.Succeeded); // even though it exited 0 on SIGTERM
         Assert.False(r.Killed);
         Assert.True(File.Exists(marker), "the script never got SIGTERM");
-        Assert.InRange(sw.Elapsed.TotalSeconds, 0.3, 3);
+        Assert.InRange(sw.Elapsed.TotalSeconds, 0.25, 3);
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class ProcessRunnerTests : IDisposable
         Assert.Equal(ScriptOutcome.TimedOut, r.Outcome);
         Assert.Equal(15, r.Signal);
         Assert.False(r.Killed);
-        Assert.InRange(r.Duration.TotalSeconds, 0.3, 4);
+        Assert.InRange(r.Duration.TotalSeconds, 0.25, 4);
         int child = int.Parse(File.ReadAllText(pids).Trim());
         Assert.True(SpinWait.SpinUntil(() => !ProcessExists(child), TimeSpan.FromSeconds(3)), $"the child {child} outlived its group");
     }

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Net;
+using System.Management.Automation;
+using LvsPS.Host.Tests.Infrastructure;
+using LvsPS.Native.Vrrp;
+using LvsPS.Testing;
+using Xunit.Abstractions;
+
+namespace LvsPS.Host.Tests;
+
+/// <summary>
+/// The runtime's orderly shutdown with real VRRP peers: Remove-Module while an LvsPS instance is
+/// master (keepalived sees the priority-0 advert and takes over within its skew time, not after
+/// its Master_Down_Interval; the notify script of the last change has run; no VRRP or reaper
+/// thread and no track-script process is left), Ctrl+C of Start-LvsVrrpInstance -Wait, and one
+/// session's removal leaving another session's instance alone.
+/// </summary>
+[Collection("vrrp")]
+public sealed class RuntimeShutdownTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("lvsps-shutdown-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>An executable track script that writes its pid and then sleeps a minute (so a run is in progress at shutdown).</summary>
+    private string SleepingTrackScript(out string pidFile)
+    {
+        pidFile = Path.Combine(_dir, "track.pid");
+        string path = Path.Combine(_dir, "track.sh");
+        File.WriteAllText(path, $"#!/bin/sh\necho $$ > {pidFile}\nexec sleep 60\n");
+        File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+        return path;
+    }
+
+    private static bool ProcessAlive(int pid)
+        => File.Exists($"/proc/{pid}/stat") && File.ReadAllText($"/proc/{pid}/stat") is var stat && stat[(stat.LastIndexOf(')') + 2)] != 'Z';
+
+    /// <summary>This process's threads whose names the runtime and VRRP give (Linux keeps 15 characters of a name).</summary>
+    private static string[] RuntimeThreads()
+        => Directory.GetDirectories("/proc/self/task")
+            .Select(t => { try { return File.ReadAllText(Path.Combine(t, "comm")).Trim(); } catch (IOException) { return ""; } })
+            .Where(n => n.StartsWith("vrrp", StringComparison.Ordinal) || n.StartsWith("lvsps-reaper", StringComparison.Ordinal))
+            .ToArray();
+
+    [SkippableFact]
+    public void Remove_Module_while_master_hands_over_at_once_and_leaves_nothing_running()
+    {
+        HostFacts.RequireRootAndKeepalived();
+        using var s = new Segment(2);
+        using var ka = new Keepalived(s.Node(2), HostFacts.KeepalivedInstance(s, 100)).Start();
+        using var capture = new PacketCapture(s.Node(2), "eth0");
+        string track = SleepingTrackScript(out string pidFile);
+        string log = Path.Combine(_dir, "notify.log");
+        var ps = new PowerShellSession();
+        try
+        {
+            ps.Run("""
+                param($ns, $vip, $track, $log)
+                $notify = [scriptblock]::Create("param(`$change) [IO.File]::AppendAllText('$log', `"`$(`$change.To)``n`")")
+                Start-LvsVrrpInstance VI_1 -NetworkNamespace $ns -Interface eth0 -VirtualRouterId 51 -Priority 150 -VirtualAddress "$vip/24" `
+                    -TrackScript @{ Name = 'slow'; Script = $track; Interval = 1; Timeout = 120 } -OnStateChange $notify | Out-Null
+                """, s.Node(1), s.Vip, track, log);
+            var lvs = (VrrpInstance)ps.Run("Wait-LvsVrrpInstance VI_1 -State Master -Timeout 15").Single().BaseObject;
+            Assert.True(Sh.Eventually(() => ka.Log.Contains("Entering BACKUP STATE"), TimeSpan.FromSeconds(15)), "keepalived did not enter backup");
+            Assert.True(Sh.Eventually(() => File.Exists(pidFile), TimeSpan.FromSeconds(10)), "the track script never ran");
+            int trackPid = int.Parse(File.ReadAllText(pidFile).Trim());
+            Assert.True(ProcessAlive(trackPid));
+            Assert.NotEmpty(RuntimeThreads());
+
+            double removedAt = PacketCapture.UnixNow();
+            var sw = Stopwatch.StartNew();
+            ps.Run("Remove-Module LvsPS");
+            TimeSpan removal = sw.Elapsed;
+            Assert.True(Sh.Eventually(() => s.HasAddress(2, s.Vip), TimeSpan.FromSeconds(3)), "keepalived did not take over");
+            TimeSpan takeover = sw.Elapsed;
+            output.WriteLine($"Remove-Module took {removal.TotalMilliseconds:0} ms; keepalived held the VIP {takeover.TotalMilliseconds:0} ms after it began");
+
+            // keepalived (priority 100, 1 s adverts) took over after its skew time (0.61 s), not its Master_Down_Interval (3.61 s).
+            Assert.True(takeover < TimeSpan.FromSeconds(2.5), $"take-over after {takeover.TotalSeconds:0.00} s");
+            Assert.NotNull(capture.WaitFor(f => f.IsVrrpAdvert(out IPAddress src, out int vrid, out int prio) && src.Equals(IPAddress.Parse(s.Address(1))) && vrid == 51 && prio == 0,
+                TimeSpan.FromSeconds(2), removedAt));
+            Assert.False(lvs.IsRunning);
+            Assert.False(s.HasAddress(1, s.Vip));
+            // Orderly: the notification of the last change ran before Remove-Module returned.
+            Assert.EndsWith("Init\n", File.ReadAllText(log));
+            Assert.True(Sh.Eventually(() => !ProcessAlive(trackPid), TimeSpan.FromSeconds(3)), $"the track script {trackPid} is still running");
+            Assert.True(Sh.Eventually(() => RuntimeThreads().Length == 0, TimeSpan.FromSeconds(3)), "threads left: " + string.Join(", ", RuntimeThreads()));
+        }
+        finally
+        {
+            output.WriteLine("keepalived log:\n" + ka.Log);
+            ps.Invoke("Get-Module LvsPS | ForEach-Object { Get-LvsVrrpInstance | Stop-LvsVrrpInstance }");
+            ps.Dispose();
+        }
+    }
+
+    [SkippableFact]
+    public void Removing_the_module_from_one_session_leaves_the_instances_of_another()
+    {
+        HostFacts.RequireRoot();
+        using var s = new Segment(2);
+        using var first = new PowerShellSession();
+        using var second = new PowerShellSession();
+        try
+        {
+            const string start = "Start-LvsVrrpInstance $args[0] -NetworkNamespace $args[1] -Interface eth0 -VirtualRouterId $args[2] -Version 3 -AdvertisementInterval 0.1 -VirtualAddress $args[3] | Out-Null";
+            first.Run(start, "MINE", s.Node(1), 71, $"{s.Subnet}.71/24");
+            second.Run(start, "THEIRS", s.Node(2), 72, $"{s.Subnet}.72/24");
+            var mine = (VrrpInstance)first.Run("Wait-LvsVrrpInstance MINE -Timeout 10").Single().BaseObject;
+            var theirs = (VrrpInstance)second.Run("Wait-LvsVrrpInstance THEIRS -Timeout 10").Single().BaseObject;
+
+            first.Run("Remove-Module LvsPS");
+
+            Assert.False(mine.IsRunning);
+            Assert.True(theirs.IsRunning);
+            Assert.Equal(VrrpState.Master, theirs.State);
+            Assert.Equal("THEIRS", Assert.Single(second.Run("Get-LvsVrrpInstance"), o => ((VrrpInstance)o.BaseObject).Name is "MINE" or "THEIRS").Properties["Name"].Value);
+        }
+        finally
+        {
+            second.Invoke("Get-LvsVrrpInstance | Stop-LvsVrrpInstance");
+        }
+    }
+
+    [SkippableFact]
+    public void Ctrl_C_of_Start_LvsVrrpInstance_Wait_stops_the_instance_gracefully()
+    {
+        HostFacts.RequireRootAndKeepalived();
+        using var s = new Segment(2);
+        using var ka = new Keepalived(s.Node(2), HostFacts.KeepalivedInstance(s, 100)).Start();
+        using var ps = new PowerShellSession();
+        using PowerShellSession.Running running = ps.Start(
+            "Start-LvsVrrpInstance VI_1 -NetworkNamespace $args[0] -Interface eth0 -VirtualRouterId 51 -Priority 150 -VirtualAddress \"$($args[1])/24\" -Wait",
+            s.Node(1), s.Vip);
+        try
+        {
+            Assert.True(Sh.Eventually(() => s.HasAddress(1, s.Vip), TimeSpan.FromSeconds(15)), "LvsPS did not become master: " + running.Errors);
+            Assert.True(Sh.Eventually(() => ka.Log.Contains("Entering BACKUP STATE"), TimeSpan.FromSeconds(15)), "keepalived did not enter backup");
+            Assert.False(running.IsCompleted, running.Errors);
+
+            var sw = Stopwatch.StartNew();
+            running.Stop();
+            Assert.True(running.Wait(TimeSpan.FromSeconds(10)), "-Wait did not end on Ctrl+C");
+            Assert.False(s.HasAddress(1, s.Vip));
+            Assert.True(Sh.Eventually(() => s.HasAddress(2, s.Vip), TimeSpan.FromSeconds(3)), "keepalived did not take over");
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2.5), $"take-over after {sw.Elapsed.TotalSeconds:0.00} s: no priority-0 advert?");
+            PowerShellSession.Result r = ps.Invoke("Get-LvsVrrpInstance VI_1");
+            Assert.Equal("VrrpInstanceNotFound", Assert.Single(r.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        }
+        finally
+        {
+            output.WriteLine("keepalived log:\n" + ka.Log);
+            ps.Invoke("Get-LvsVrrpInstance | Stop-LvsVrrpInstance");
+        }
+    }
+
+    [SkippableFact]
+    public void Set_LvsVrrpInstance_returns_once_applied_so_what_it_reads_back_is_the_new_value()
+    {
+        HostFacts.RequireRoot();
+        using var s = new Segment(1);
+        using var ps = new PowerShellSession();
+        try
+        {
+            ps.Run("Start-LvsVrrpInstance SET -NetworkNamespace $args[0] -Interface eth0 -VirtualRouterId 73 -Version 3 -AdvertisementInterval 0.1 -VirtualAddress $args[1] | Out-Null",
+                s.Node(1), $"{s.Vip}/24");
+            ps.Run("Wait-LvsVrrpInstance SET -Timeout 10");
+            var random = new Random(7);
+            var slowest = TimeSpan.Zero;
+            for (int i = 0; i < 40; i++)
+            {
+                int priority = random.Next(1, 255);
+                bool preempt = random.Next(2) == 0;
+                double delay = random.Next(0, 30);
+                var sw = Stopwatch.StartNew();
+                var back = (VrrpInstance)ps.Run("Set-LvsVrrpInstance SET -Priority $args[0] -Preempt:$args[1] -PreemptDelay $args[2] -PassThru", priority, preempt, delay).Single().BaseObject;
+                slowest = sw.Elapsed > slowest ? sw.Elapsed : slowest;
+                Assert.Equal((priority, preempt, TimeSpan.FromSeconds(delay)), (back.Priority, back.Preempt, back.PreemptDelay));
+                var read = (VrrpInstance)ps.Run("Get-LvsVrrpInstance SET").Single().BaseObject;
+                Assert.Equal(priority, read.Priority);
+            }
+            output.WriteLine($"slowest Set-LvsVrrpInstance -PassThru: {slowest.TotalMilliseconds:0.0} ms");
+
+            // A stopped instance refuses the change with an error naming it.
+            ps.Run("$script:stopped = Get-LvsVrrpInstance SET; Stop-LvsVrrpInstance SET");
+            PowerShellSession.Result r = ps.Invoke("$script:stopped | Set-LvsVrrpInstance -Priority 20 -PassThru");
+            ErrorRecord e = Assert.Single(r.AllErrors);
+            Assert.StartsWith("WorkerStopped", e.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidOperation, e.CategoryInfo.Category);
+            Assert.Empty(r.Output);
+        }
+        finally
+        {
+            ps.Invoke("Get-LvsVrrpInstance | Stop-LvsVrrpInstance");
+        }
+    }
+}
