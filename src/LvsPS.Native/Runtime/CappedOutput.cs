@@ -50,5 +50,21 @@ internal sealed class CappedOutput
         }
     }
 
+    /// <summary>Bytes the child wrote that are not read yet (0 once closed): while there are some, the reader is only slow.</summary>
+    public int Pending
+    {
+        get
+        {
+            try
+            {
+                return _socket is null || Completion.IsCompleted ? 0 : _socket.Available;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return 0;
+            }
+        }
+    }
+
     public void Close() => _socket?.Dispose();
 }

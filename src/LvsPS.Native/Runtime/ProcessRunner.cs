@@ -52,6 +52,7 @@ public sealed class ProcessRunner
         {
             _active.TryRemove(run, out _);
             run.Dispose();
+            run.MarkFinished();
         }
     }
 
@@ -101,19 +102,15 @@ public sealed class ProcessRunner
 
         public async Task<ScriptResult> CompleteAsync(long start)
         {
-            try
-            {
-                ScriptOutcome? forced = await WaitOrTerminateAsync().ConfigureAwait(false);
-                int? status = await _watch.Exited.ConfigureAwait(false);
-                TimeSpan duration = Stopwatch.GetElapsedTime(start);
-                await DrainOutputAsync().ConfigureAwait(false);
-                return Result(forced, status, duration);
-            }
-            finally
-            {
-                _finished.TrySetResult();
-            }
+            ScriptOutcome? forced = await WaitOrTerminateAsync().ConfigureAwait(false);
+            int? status = await _watch.Exited.ConfigureAwait(false);
+            TimeSpan duration = Stopwatch.GetElapsedTime(start);
+            await DrainOutputAsync().ConfigureAwait(false);
+            return Result(forced, status, duration);
         }
+
+        /// <summary>Reaped, read, and no longer counted as active.</summary>
+        public void MarkFinished() => _finished.TrySetResult();
 
         /// <summary>Null when the process exited by itself; else why it was terminated.</summary>
         private async Task<ScriptOutcome?> WaitOrTerminateAsync()
@@ -137,15 +134,24 @@ public sealed class ProcessRunner
 
         private bool Killed { get; set; }
 
+        /// <summary>
+        /// After the exit: reads on until both streams end. A stream still open after the grace with
+        /// nothing left to read is held by a child the script left behind: it is closed then. While
+        /// bytes are waiting, the reader is only slow (a loaded machine) and is given more time.
+        /// </summary>
         private async Task DrainOutputAsync()
         {
             Task both = Task.WhenAll(_output.Completion, _error.Completion);
-            if (await Task.WhenAny(both, Task.Delay(_options.OutputGrace)).ConfigureAwait(false) != both)
+            while (await Task.WhenAny(both, Task.Delay(_options.OutputGrace)).ConfigureAwait(false) != both)
             {
-                _output.Close();
-                _error.Close();
-                await both.ConfigureAwait(false);
+                if (_output.Pending == 0 && _error.Pending == 0)
+                {
+                    _output.Close();
+                    _error.Close();
+                    break;
+                }
             }
+            await both.ConfigureAwait(false);
         }
 
         private ScriptResult Result(ScriptOutcome? forced, int? status, TimeSpan duration)

@@ -123,12 +123,12 @@ public sealed class ProcessRunnerTests : IDisposable
         string marker = Path.Combine(_dir, "term");
         string script = Script("slow.sh", $"trap 'echo TERM > {marker}; exit 0' TERM\nsleep 30 & wait");
         var sw = Stopwatch.StartNew();
-        ScriptResult r = await _runner.RunAsync(new ScriptCommand(script), Quick(timeoutSeconds: 0.3));
+        ScriptResult r = await _runner.RunAsync(new ScriptCommand(script), Quick(timeoutSeconds: 1));
         Assert.Equal(ScriptOutcome.TimedOut, r.Outcome);
         Assert.False(r.Succeeded); // even though it exited 0 on SIGTERM
         Assert.False(r.Killed);
         Assert.True(File.Exists(marker), "the script never got SIGTERM");
-        Assert.InRange(sw.Elapsed.TotalSeconds, 0.25, 3);
+        Assert.InRange(sw.Elapsed.TotalSeconds, 0.95, 4);
     }
 
     [Fact]
@@ -137,13 +137,13 @@ public sealed class ProcessRunnerTests : IDisposable
         string pids = Path.Combine(_dir, "pids");
         // The script and its child both ignore SIGTERM; the child writes its pid.
         string script = Script("stubborn.sh", $"trap '' TERM\nsh -c 'trap \"\" TERM; echo $$ > {pids}; while :; do sleep 0.1; done' &\nwhile :; do sleep 0.1; done");
-        var options = new ScriptRunOptions { Timeout = TimeSpan.FromSeconds(0.3) }; // the default kill delay: 2 s
+        var options = new ScriptRunOptions { Timeout = TimeSpan.FromSeconds(1) }; // the default kill delay: 2 s
         var sw = Stopwatch.StartNew();
         ScriptResult r = await _runner.RunAsync(new ScriptCommand(script), options);
         Assert.Equal(ScriptOutcome.TimedOut, r.Outcome);
         Assert.True(r.Killed);
         Assert.Equal(9, r.Signal);
-        Assert.InRange(sw.Elapsed.TotalSeconds, 2.25, 6);
+        Assert.InRange(sw.Elapsed.TotalSeconds, 2.95, 7);
         int child = int.Parse(File.ReadAllText(pids).Trim());
         Assert.True(SpinWait.SpinUntil(() => !ProcessExists(child), TimeSpan.FromSeconds(3)), $"the child {child} outlived its group");
     }
@@ -154,11 +154,11 @@ public sealed class ProcessRunnerTests : IDisposable
         string pids = Path.Combine(_dir, "pids");
         // The child ignores SIGTERM, the script does not: the group is killed once the script is gone.
         string script = Script("leader.sh", $"sh -c 'trap \"\" TERM; echo $$ > {pids}; while :; do sleep 0.1; done' &\nwhile :; do sleep 0.1; done");
-        ScriptResult r = await _runner.RunAsync(new ScriptCommand(script), Quick(timeoutSeconds: 0.3, killDelaySeconds: 5));
+        ScriptResult r = await _runner.RunAsync(new ScriptCommand(script), Quick(timeoutSeconds: 1, killDelaySeconds: 5));
         Assert.Equal(ScriptOutcome.TimedOut, r.Outcome);
         Assert.Equal(15, r.Signal);
         Assert.False(r.Killed);
-        Assert.InRange(r.Duration.TotalSeconds, 0.25, 4);
+        Assert.InRange(r.Duration.TotalSeconds, 0.95, 5);
         int child = int.Parse(File.ReadAllText(pids).Trim());
         Assert.True(SpinWait.SpinUntil(() => !ProcessExists(child), TimeSpan.FromSeconds(3)), $"the child {child} outlived its group");
     }

@@ -25,11 +25,13 @@ public sealed class SupervisorTests
         public TimeSpan StopBegan { get; private set; }
         public TimeSpan StopEnded { get; private set; }
         public Exception? FailWith { get; init; }
+        public Action? StopStarted { get; set; }
 
         public Task StopAsync()
         {
             if (!IsRunning)
                 return Task.CompletedTask;
+            StopStarted?.Invoke();
             StopBegan = Clock.Elapsed;
             log.Enqueue($"begin {name}");
             if (FailWith != null)
@@ -103,18 +105,20 @@ public sealed class SupervisorTests
         var supervisor = new Supervisor(runner);
         var worker = new FakeWorker("VI_1", ShutdownStage.HandOver, TimeSpan.FromMilliseconds(200), log);
         supervisor.TryAdd(worker);
-        supervisor.AddCleanup("first", () => { log.Enqueue("cleanup first"); return Task.CompletedTask; });
-        supervisor.AddCleanup("second", () => { log.Enqueue("cleanup second"); return Task.CompletedTask; });
+        supervisor.AddCleanup("first", () => { log.Enqueue($"cleanup first, {runner.ActiveCount} running"); return Task.CompletedTask; });
+        supervisor.AddCleanup("second", () => { log.Enqueue($"cleanup second, {runner.ActiveCount} running"); return Task.CompletedTask; });
         supervisor.AddCleanup("first", () => { log.Enqueue("cleanup duplicate"); return Task.CompletedTask; });
-        Task<ScriptResult> script = runner.RunAsync(new ScriptCommand("/bin/sleep", new[] { "30" }), new ScriptRunOptions { Timeout = TimeSpan.FromMinutes(1) })
-            .ContinueWith(t => { log.Enqueue("script ended"); return t.Result; });
+        Task<ScriptResult> script = runner.RunAsync(new ScriptCommand("/bin/sleep", new[] { "30" }), new ScriptRunOptions { Timeout = TimeSpan.FromMinutes(1) });
         Assert.True(SpinWait.SpinUntil(() => runner.ActiveCount == 1, TimeSpan.FromSeconds(5)));
+        worker.StopStarted = () => log.Enqueue($"{runner.ActiveCount} running");
 
         ShutdownReport report = await supervisor.ShutdownAllAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(ScriptOutcome.Canceled, (await script).Outcome);
+        Assert.True(script.IsCompleted, "the shutdown returned before the script was terminated");
+        Assert.Equal(ScriptOutcome.Canceled, script.Result.Outcome);
         Assert.True(report.ScriptsTerminated);
-        Assert.Equal(new[] { "begin VI_1", "end VI_1", "script ended", "cleanup second", "cleanup first" }, log.ToArray());
+        // The script still ran while the worker stopped; it was gone before the clean-ups, which ran last, in reverse.
+        Assert.Equal(new[] { "1 running", "begin VI_1", "end VI_1", "cleanup second, 0 running", "cleanup first, 0 running" }, log.ToArray());
     }
 
     [Fact]
