@@ -51,6 +51,12 @@
         'Get-LvsKeepalivedConfiguration'
         'Test-LvsKeepalivedConfiguration'
         'Export-LvsKeepalivedConfiguration'
+        'New-LvsHealthCheck'
+        'Start-LvsHealthCheck'
+        'Get-LvsHealthCheck'
+        'Stop-LvsHealthCheck'
+        'Wait-LvsHealthCheck'
+        'Test-LvsHealthCheck'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -65,6 +65,13 @@ public static class ErrorMapper
     public const string ScriptNotExecutable = nameof(ScriptNotExecutable);
     public const string InvalidScriptCommand = nameof(InvalidScriptCommand);
     public const string WorkerStopped = nameof(WorkerStopped);
+    // Health checks: the definition ids are the core's (HealthCheckDefinitionException), the rest the cmdlets'.
+    public const string InvalidHealthCheck = nameof(InvalidHealthCheck);
+    public const string HealthCheckOptionConflict = nameof(HealthCheckOptionConflict);
+    public const string HealthCheckExists = nameof(HealthCheckExists);
+    public const string HealthCheckNotFound = nameof(HealthCheckNotFound);
+    public const string HealthCheckWaitTimeout = nameof(HealthCheckWaitTimeout);
+    public const string NoRealServerToCheck = nameof(NoRealServerToCheck);
     // Host settings (ARP suppression, VIPs, forwarding switches).
     public const string InterfaceNotFound = nameof(InterfaceNotFound);
     public const string SysctlNotFound = nameof(SysctlNotFound);
@@ -75,7 +82,8 @@ public static class ErrorMapper
     /// <summary>True for the exceptions this map knows; anything else is a bug and should surface as such.</summary>
     public static bool IsMapped(Exception e) => e is IpvsException or IpvsValidationException or IpvsNotAvailableException
         or NetworkNamespaceNotFoundException or NetlinkException or FormatException or HostSettingException
-        or VrrpValidationException or VrrpSocketException or ScriptNotUsableException or WorkerStoppedException;
+        or VrrpValidationException or VrrpSocketException or ScriptNotUsableException or WorkerStoppedException
+        or Native.Health.HealthCheckDefinitionException;
 
     /// <summary>The ErrorRecord for <paramref name="e"/>, and whether it stops the whole command (a global blocker).</summary>
     public static (ErrorRecord Record, bool Terminating) Map(Exception e, object? target) => e switch
@@ -112,6 +120,7 @@ public static class ErrorMapper
             _ => InvalidScriptCommand,
         }, s.Problem == ScriptProblem.NotFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, target ?? s.Command), false),
         WorkerStoppedException w => (new ErrorRecord(w, WorkerStopped, ErrorCategory.InvalidOperation, target ?? w.WorkerName), false),
+        Native.Health.HealthCheckDefinitionException h => (new ErrorRecord(h, InvalidHealthCheck, ErrorCategory.InvalidArgument, target ?? h.Target), false),
         _ => (new ErrorRecord(e, e.GetType().Name, ErrorCategory.NotSpecified, target), false),
     };
 

@@ -18,6 +18,13 @@ internal static class IpvsClients
     public static IIpvsClient Open(string? networkNamespace)
         => InMemoryOf(Runspace.DefaultRunspace) is { } memory ? memory.Open(networkNamespace) : IpvsClient.Open(networkNamespace);
 
+    /// <summary>
+    /// <see cref="Open"/> as the calling runspace sees it, for work that opens clients on a thread of
+    /// its own later (the health-check engine): the runspace's switch is read now, on its thread.
+    /// </summary>
+    public static Func<string?, IIpvsClient> OpenerForThisRunspace()
+        => InMemoryOf(Runspace.DefaultRunspace) is { } memory ? memory.Open : IpvsClient.Open;
+
     public static InMemoryIpvsNamespaces? InMemoryOf(Runspace? runspace)
         => runspace is not null && s_inMemory.TryGetValue(runspace, out InMemoryIpvsNamespaces? memory) ? memory : null;
 
