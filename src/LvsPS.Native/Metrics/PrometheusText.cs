@@ -26,6 +26,13 @@ internal sealed class PrometheusText
     }
 
     public void Sample(string name, IReadOnlyList<KeyValuePair<string, string>> labels, ulong value)
+        => Sample(name, labels, value.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>A sample with a fractional value (seconds), in the shortest form that reads back the same.</summary>
+    public void Sample(string name, IReadOnlyList<KeyValuePair<string, string>> labels, double value)
+        => Sample(name, labels, value.ToString("R", CultureInfo.InvariantCulture));
+
+    private void Sample(string name, IReadOnlyList<KeyValuePair<string, string>> labels, string value)
     {
         _writer.Write(name);
         if (labels.Count > 0)
@@ -43,7 +50,7 @@ internal sealed class PrometheusText
             _writer.Write('}');
         }
         _writer.Write(' ');
-        _writer.Write(value.ToString(CultureInfo.InvariantCulture));
+        _writer.Write(value);
         _writer.Write('\n');
     }
 

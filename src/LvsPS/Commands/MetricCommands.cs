@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Text;
 using LvsPS.Native.Configuration;
+using LvsPS.Native.Health.Engine;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Metrics;
 using LvsPS.Native.Proc;
@@ -21,6 +22,11 @@ namespace LvsPS.Commands;
 /// <para>- per real server, lvs_backend_connections_active, lvs_backend_connections_inactive,
 /// lvs_backend_connections_persistent, lvs_backend_weight and the counters and rates as lvs_backend_*, with
 /// node_exporter's labels local_address, local_port, local_mark, remote_address, remote_port, proto.</para>
+/// <para>- while health checks run in this pwsh (Start-LvsHealthCheck) for the namespace: lvs_health_up (1 while
+/// the real server is in service) and lvs_health_weight per real server, lvs_health_check_up,
+/// lvs_health_check_duration_seconds, lvs_health_check_probes_total, lvs_health_check_failures_total and
+/// lvs_health_check_transitions_total per check, lvs_health_quorum_up per service and lvs_health_late_probes_total
+/// per set of checks, with the same labels plus name (the set) and check (its type).</para>
 /// <para>Without -Path the exposition is written to the pipeline as one string (for an HTTP listener or a push
 /// to a Pushgateway). With -Path it is written for node_exporter's textfile collector
 /// (--collector.textfile.directory): to a temporary file in the same directory, then renamed over the target,
@@ -66,6 +72,14 @@ public sealed class ExportLvsMetricCommand : LvsCmdletBase
             IReadOnlyList<VirtualService> services = IpvsadmOrder.Sort(Client(ns).GetVirtualServices());
             IpvsStatistics global = IpvsGlobalStatistics.Read(ns);
             string text = PrometheusExposition.ToText(services, global);
+            // The health checks of this namespace, when any run in this pwsh.
+            HealthEngineStatus[] health = Health.HealthCheckRegistry.All.Where(e => e.NetworkNamespace == ns && e.IsRunning).Select(e => e.GetStatus()).ToArray();
+            if (health.Length > 0)
+            {
+                using var w = new StringWriter(CultureInfo.InvariantCulture);
+                HealthExposition.Write(w, health);
+                text += w.ToString();
+            }
             WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"{services.Count} services, {services.Sum(s => s.RealServers.Count)} real servers."));
             if (Path is null)
                 WriteObject(text);

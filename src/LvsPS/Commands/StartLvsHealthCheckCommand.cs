@@ -213,7 +213,7 @@ public sealed class StartLvsHealthCheckCommand : HealthCheckDefinitionCmdletBase
                 if (HealthCheckRegistry.Checking(ns, s.Service.ToString(), rs.Endpoint) is { } other)
                     Stop(ErrorMapper.Invalid(ErrorMapper.HealthCheckExists, $"The real server {s.Service} -> {rs.Endpoint} is checked by '{other.Name}' already; stop it first (Stop-LvsHealthCheck {other.Name})."), rs.Endpoint);
         string name = Name ?? HealthCheckRegistry.NextName();
-        if (HealthCheckRegistry.Find(name) is { State: HealthEngineState.Running or HealthEngineState.Starting })
+        if (HealthCheckRegistry.Find(name) is { IsRunning: true })
             Stop(ErrorMapper.Invalid(ErrorMapper.HealthCheckExists, $"Health checks named '{name}' are running already; pick another -Name or stop them (Stop-LvsHealthCheck {name})."), name);
         HealthEngine engine;
         try

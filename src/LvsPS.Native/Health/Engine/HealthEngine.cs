@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Runtime;
 
 namespace LvsPS.Native.Health.Engine;
 
@@ -11,8 +12,11 @@ namespace LvsPS.Native.Health.Engine;
 /// that hangs delays nothing else: its timeout ends it. Public members are thread-safe; they post
 /// to the engine's thread and wait for its answer.
 /// </summary>
-public sealed partial class HealthEngine : IDisposable
+public sealed partial class HealthEngine : IWorker, IDisposable
 {
+    /// <summary>The runtime's kind for health-check engines.</summary>
+    public const string WorkerKind = "health check";
+
     private readonly HealthEngineOptions _options;
     private readonly HealthMonitor _monitor;
     private readonly ConcurrentQueue<Action> _inbox = new();
@@ -45,6 +49,13 @@ public sealed partial class HealthEngine : IDisposable
     public event Action<HealthEngine, HealthTransition>? Transition;
     /// <summary>Completes when the engine's thread has ended.</summary>
     public Task Completion => _stopped.Task;
+
+    string IWorker.Kind => WorkerKind;
+    public bool IsRunning => _state is HealthEngineState.Starting or HealthEngineState.Running && !_stopped.Task.IsCompleted;
+    /// <summary>Health checks stop after VRRP has handed over and before scripts are terminated (their omega actions run).</summary>
+    public ShutdownStage ShutdownStage => ShutdownStage.Checks;
+    /// <summary>The runtime's orderly stop: IPVS left as it is (keepalived -I), omega actions run.</summary>
+    Task IWorker.StopAsync() => StopAsync(HealthStopMode.Leave);
 
     /// <summary>
     /// Starts the thread and waits until the start-up changes are in IPVS. Throws what stopped it
