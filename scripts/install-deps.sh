@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing LvsPS needs on a fresh Debian machine with the .NET SDK:
-# the lab's packages (qemu, Debian's kernel with every ip_vs module, ipvsadm, busybox, …)
+# the lab's packages (qemu, Debian's kernel with every ip_vs module, ipvsadm, busybox, …),
+# pwsh 7.6.10 with Pester 5.9.1 and Invoke-Build 5.14.23 (pinned, from NuGet, into .tools/),
 # and builds the lab's initramfs and kernel image. Idempotent.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,4 +38,23 @@ SHARPFUZZ_VERSION=2.3.0
 if ! dotnet tool list --tool-path "$ROOT/out/tools" 2>/dev/null | grep -qi "^sharpfuzz.commandline *$SHARPFUZZ_VERSION "; then
   dotnet tool install SharpFuzz.CommandLine --version "$SHARPFUZZ_VERSION" --tool-path "$ROOT/out/tools"
 fi
+# pwsh and the PowerShell modules the build and the Pester tier use, pinned, from NuGet, into
+# .tools/ (ignored): .tools/pwsh/pwsh (the .NET tool 'PowerShell'), .tools/Modules/<Name>/<Version>
+# (each package's tools/ folder is the module). scripts/pwsh.sh runs that pwsh with those modules.
+PWSH_VERSION=7.6.10
+TOOLS="$ROOT/.tools"
+if [ ! -d "$TOOLS/pwsh/.store/powershell/$PWSH_VERSION" ]; then
+  rm -rf "$TOOLS/pwsh"
+  dotnet tool install PowerShell --version "$PWSH_VERSION" --tool-path "$TOOLS/pwsh" >/dev/null
+fi
+install_module() { # NAME PACKAGE VERSION
+  [ -f "$TOOLS/Modules/$1/$3/$1.psd1" ] && return 0
+  dotnet restore "$ROOT/scripts/pwsh-modules/PwshModules.csproj" --packages "$TOOLS/nuget" --nologo -v q >/dev/null
+  local pkg; pkg="$TOOLS/nuget/$(echo "$2" | tr '[:upper:]' '[:lower:]')/$3/tools"
+  [ -f "$pkg/$1.psd1" ] || { echo "install-deps: $2 $3 has no tools/$1.psd1" >&2; return 1; }
+  rm -rf "$TOOLS/Modules/$1"; mkdir -p "$TOOLS/Modules/$1"
+  cp -r "$pkg" "$TOOLS/Modules/$1/$3"
+}
+install_module Pester Pester 5.9.1
+install_module InvokeBuild Invoke-Build 5.14.23
 "$ROOT/lab/setup.sh"
