@@ -8,7 +8,7 @@
 #      overlayfs whose upper layer is a tmpfs, so the guest may write anywhere and the
 #      host never changes,
 #   3. mounts the writable 9p share "out" on /out,
-#   4. switch_roots into the program named by lab.init= (lab/guest-init.sh).
+#   4. switch_roots into the program named by lab.init= (lab/guest/init.sh).
 set -eu
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 KV=${1:-$(lab_kv)}

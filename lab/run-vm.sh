@@ -32,7 +32,7 @@ if [ -z "$OUT" ]; then mkdir -p "$LAB_CACHE/out"; OUT=$(mktemp -d "$LAB_CACHE/ou
 mkdir -p "$OUT" && OUT=$(realpath "$OUT") || exit 125
 rm -f "$OUT/rc" "$OUT/log" "$OUT/boot-time" "$OUT/console.log"
 
-# The wrapper guest-init runs (arguments cannot travel safely on the kernel command line).
+# The wrapper guest/init.sh runs (arguments cannot travel safely on the kernel command line).
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 ENTRY="$OUT/.lab-entry.sh"
 {
@@ -54,7 +54,7 @@ case "$MACHINE" in
   *) echo "run-vm: LAB_MACHINE must be microvm or pc" >&2; exit 2 ;;
 esac
 APPEND="console=ttyS0 quiet loglevel=3 panic=-1 reboot=t mitigations=off tsc=reliable ${KHZ:+tsc_early_khz=$KHZ}"
-APPEND+=" lab.init=$LAB/guest-init.sh lab.entry=/out/.lab-entry.sh lab.timeout=$TIMEOUT ${LAB_APPEND:-}"
+APPEND+=" lab.init=$LAB/guest/init.sh lab.entry=/out/.lab-entry.sh lab.timeout=$TIMEOUT ${LAB_APPEND:-}"
 
 t0=$(date +%s.%N)
 timeout -s KILL $((TIMEOUT + 180)) qemu-system-x86_64 "${MACH[@]}" \

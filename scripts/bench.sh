@@ -5,4 +5,4 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 scripts/build-module.sh
 dotnet build tools/LvsPS.Bench -c Release --nologo -v q -clp:ErrorsOnly
-lab/run-vm.sh -t 1800 lab/bench.sh "$@"
+lab/run-vm.sh -t 1800 lab/guest/bench.sh "$@"

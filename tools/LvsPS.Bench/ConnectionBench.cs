@@ -8,7 +8,7 @@ using LvsPS.Testing;
 namespace LvsPS.Bench;
 
 /// <summary>
-/// Get-LvsConnection against <c>ipvsadm -Lnc | grep</c>, in the lab VM (lab/bench-conn.sh):
+/// Get-LvsConnection against <c>ipvsadm -Lnc | grep</c>, in the lab VM (lab/guest/bench-conn.sh):
 /// (A) a generated table of the kernel's exact format on tmpfs, which ipvsadm is made to read
 /// by mounting a directory holding net/ip_vs_conn over /proc in a private mount namespace;
 /// (B) a real kernel table, grown by crafted sync messages sent to a backup sync daemon.

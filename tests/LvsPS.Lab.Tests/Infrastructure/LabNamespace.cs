@@ -76,10 +76,10 @@ public static class LabEnvironment
     public static void RequireLab()
     {
         if (!HasIpvs)
-            throw new InvalidOperationException("These tests need a kernel with IPVS (run them with lab/run-vm.sh lab/run-lab-tests.sh); /proc/net/ip_vs is missing.");
+            throw new InvalidOperationException("These tests need a kernel with IPVS (run them with lab/run-vm.sh lab/guest/run-lab-tests.sh); /proc/net/ip_vs is missing.");
     }
 
-    /// <summary>Kernel modules guest-prepare.sh could not load (ip_vs_twos on 6.1).</summary>
+    /// <summary>Kernel modules lab/guest/prepare.sh could not load (ip_vs_twos on 6.1).</summary>
     public static bool ModuleAvailable(string module)
         => Directory.Exists($"/sys/module/{module}") || Shell.RunWithStatus(["modinfo", "-n", module], out int rc) is var _ && rc == 0;
 }

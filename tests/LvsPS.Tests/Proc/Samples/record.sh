@@ -6,7 +6,7 @@
 # Topology: client ns --brc-- director ns (IPVS, NAT) --brs-- rs1/rs2 ns; backup ns on brc
 # runs the backup sync daemon. Addresses exist only inside this VM.
 set -u
-. "$(dirname "$0")/../../../../lab/guest-prepare.sh"
+. "$(dirname "$0")/../../../../lab/guest/prepare.sh"
 modprobe -a bridge nf_conntrack_sip 2>/dev/null || true
 S=/out/samples; mkdir -p $S
 mkns() { ip netns add "$1"; ip -n "$1" link set lo up; }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Smoke test for the lab: IPVS modules, one ipvsadm service, dotnet and netns available.
 set -e
-. "$(dirname "$0")/../guest-prepare.sh"
+. "$(dirname "$0")/prepare.sh"
 echo "== kernel $(uname -r)"; head -1 /proc/net/ip_vs
 lsmod | awk '/^ip_vs/ { printf "%s ", $1 } END { print "" }'
 ipvsadm -A -t 10.0.0.3:80 -s wrr -p 20

@@ -1,4 +1,4 @@
-# Source this from a script running inside the lab VM:  . /path/to/lab/guest-prepare.sh
+# Source this from a script running inside the lab VM:  . /path/to/lab/guest/prepare.sh
 # Loads IPVS with every scheduler plus the tunnel and nlmon modules, and fails loudly if
 # ip_vs itself is unavailable. Modules this kernel does not ship (ip_vs_twos appeared in
 # Linux 6.3) are reported and skipped. Sets LAB_MISSING_MODULES to those names.
@@ -11,10 +11,10 @@ done
 # shellcheck disable=SC2086
 modprobe -a $(for _m in $LAB_IPVS_MODULES $LAB_EXTRA_MODULES; do
   case " $LAB_MISSING_MODULES " in *" $_m "*) ;; *) echo "$_m" ;; esac; done) \
-  || echo "guest-prepare: modprobe -a reported an error" >&2
-[ -z "$LAB_MISSING_MODULES" ] || echo "guest-prepare: not in kernel $(uname -r):$LAB_MISSING_MODULES" >&2
+  || echo "prepare: modprobe -a reported an error" >&2
+[ -z "$LAB_MISSING_MODULES" ] || echo "prepare: not in kernel $(uname -r):$LAB_MISSING_MODULES" >&2
 if [ ! -e /proc/net/ip_vs ]; then
-  echo "guest-prepare: ip_vs is not loaded" >&2
+  echo "prepare: ip_vs is not loaded" >&2
   return 1 2>/dev/null || exit 1
 fi
 unset _m
