@@ -9,6 +9,8 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('LvsPS.format.ps1xml')
+    # Loaded before RootModule: it puts the core (Dependencies/) in a load context of the module's own.
+    NestedModules        = @('LvsPS.Loader.dll')
     CmdletsToExport      = @(
         'New-LvsVirtualService'
         'Get-LvsVirtualService'
@@ -63,7 +65,11 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags = @('LVS', 'IPVS', 'ipvsadm', 'LoadBalancer', 'Netlink', 'Linux')
+            Tags         = @('LVS', 'IPVS', 'ipvsadm', 'keepalived', 'VRRP', 'LoadBalancer', 'Netlink', 'Linux', 'PSEdition_Core')
+            # The project's public home (assumed; change both if it lives elsewhere before publishing).
+            ProjectUri   = 'https://github.com/LvsPS/LvsPS'
+            LicenseUri   = 'https://github.com/LvsPS/LvsPS/blob/main/LICENSE'
+            ReleaseNotes = 'First release: IPVS virtual services, real servers, timeouts, statistics, connections, sync daemons, ipvsadm-save/restore and JSON configuration, draining, host preparation (VIPs, ARP suppression) and VRRP fail-over interoperating with keepalived, over netlink without ipvsadm.'
         }
     }
 }

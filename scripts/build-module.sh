@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds LvsPS and lays out a ready module folder: out/LvsPS/{LvsPS.psd1, LvsPS.dll,
-# LvsPS.Native.dll, Tmds.LibC.dll, LvsPS.format.ps1xml, en-US/}. Import-Module out/LvsPS loads it.
+# LvsPS.Loader.dll, LvsPS.format.ps1xml, LICENSE, en-US/, Dependencies/{LvsPS.Native.dll,
+# Tmds.LibC.dll}}. Import-Module out/LvsPS loads it. Dependencies/ is out of PowerShell's sight:
+# LvsPS.Loader loads it into a load context of the module's own (src/LvsPS.Loader).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CONFIG=${CONFIG:-Release}
@@ -8,8 +10,9 @@ OUT=${MODULE_OUT:-$ROOT/out/LvsPS}
 dotnet build "$ROOT/src/LvsPS/LvsPS.csproj" -c "$CONFIG" --nologo -v q -clp:ErrorsOnly
 BIN="$ROOT/src/LvsPS/bin/$CONFIG/net8.0"
 rm -rf "$OUT"
-mkdir -p "$OUT/en-US"
-cp "$BIN/LvsPS.dll" "$BIN/LvsPS.Native.dll" "$BIN/Tmds.LibC.dll" "$OUT/"
-cp "$ROOT/LvsPS.psd1" "$ROOT/LvsPS.format.ps1xml" "$OUT/"
+mkdir -p "$OUT/en-US" "$OUT/Dependencies"
+cp "$BIN/LvsPS.dll" "$BIN/LvsPS.Loader.dll" "$OUT/"
+cp "$BIN/LvsPS.Native.dll" "$BIN/Tmds.LibC.dll" "$OUT/Dependencies/"
+cp "$ROOT/LvsPS.psd1" "$ROOT/LvsPS.format.ps1xml" "$ROOT/LICENSE" "$OUT/"
 cp "$ROOT"/en-US/* "$OUT/en-US/" 2>/dev/null || true
 echo "module laid out in $OUT"

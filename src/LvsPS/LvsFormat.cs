@@ -29,6 +29,10 @@ public static class LvsFormat
             ? key.FirewallMark.ToString(CultureInfo.InvariantCulture) + (key.Family == IpFamily.IPv6 ? " IPv6" : "")
             : VirtualServiceKey.FormatEndpoint(key.Address!, key.Port);
 
+    /// <summary>The persistence netmask as ipvsadm prints it (255.255.255.255, or a prefix length for IPv6).</summary>
+    public static string PersistenceNetmask(VirtualService s)
+        => IpvsValidation.FormatPersistenceNetmask(s.EffectivePrefixLength, s.Key.Family);
+
     /// <summary>The tail of ipvsadm's service line: flags, persistence, netmask, one-packet, engine.</summary>
     public static string Flags(VirtualService s)
     {
