@@ -16,18 +16,19 @@ public sealed class PermissionLabTests
     public void AnUnprivilegedUserIsToldToRunAsRoot(string command)
     {
         LabEnvironment.RequireLab();
-        string runner = Path.Combine(PowerShellSession.RepoRoot, "tools", "LvsPS.Run", "bin", "Release", "net10.0", "lvsps-run.dll");
+        // The project's pwsh (scripts/install-deps.sh), as a user without privileges runs it.
+        string pwsh = Path.Combine(PowerShellSession.RepoRoot, ".tools", "pwsh", "pwsh");
         string script = Path.Combine(Path.GetTempPath(), $"lvsps-eperm-{Guid.NewGuid():N}.ps1");
-        File.WriteAllText(script, command + "\n");
+        File.WriteAllText(script, $"$ErrorActionPreference = 'Stop'; $ErrorView = 'NormalView'\nImport-Module '{PowerShellSession.ModuleManifest}'\n{command}\n");
         try
         {
             var (stdout, stderr) = Shell.RunWithStatus(
                 ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
-                 "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "DOTNET_NOLOGO=1", "dotnet", runner, PowerShellSession.ModuleManifest, script],
+                 "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "DOTNET_NOLOGO=1", "NO_COLOR=1", pwsh, "-NoProfile", "-NonInteractive", "-File", script],
                 out int exitCode);
             Assert.True(exitCode == 1, $"exit {exitCode}\n{stdout}\n{stderr}");
-            Assert.Contains("PermissionDenied", stderr);
-            Assert.Contains("root", stderr);
+            Assert.Contains("PermissionDenied,", stderr + stdout);
+            Assert.Contains("root", stderr + stdout);
             Assert.DoesNotContain("10.0.0.3:80", Shell.Run("ipvsadm", "-Sn"));
         }
         finally

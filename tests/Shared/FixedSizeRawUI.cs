@@ -4,7 +4,7 @@ namespace LvsPS.Testing;
 
 /// <summary>
 /// The raw UI of a host without a terminal: a fixed window and buffer width (what format views wrap
-/// to), no keyboard, no screen buffer. The test host (CapturingHost) and lvsps-run both use it.
+/// to), no keyboard, no screen buffer, for the test host (CapturingHost).
 /// </summary>
 public sealed class FixedSizeRawUI(int width) : PSHostRawUserInterface
 {
