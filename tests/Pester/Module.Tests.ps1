@@ -10,13 +10,13 @@ BeforeAll {
     # installed modules and registered repositories stay in the test's own folder.
     function Invoke-FreshPwsh([string] $Script, [string] $HomeDir = $TestDrive) {
         $pwsh = if ($env:LVSPS_PWSH) { $env:LVSPS_PWSH } else { (Get-Command pwsh -CommandType Application)[0].Source }
-        $saved = $env:HOME, $env:PSModulePath, [Environment]::CurrentDirectory
+        $saved = $env:HOME, $env:PSModulePath
         $env:HOME = $HomeDir
         $env:PSModulePath = ($env:PSModulePath -split ':' | Where-Object { $_ -notlike '*/.local/share/powershell/Modules' }) -join ':'
         # NuGet (under Publish-PSResource) writes NuGet/NuGet.Config into the working directory.
-        [Environment]::CurrentDirectory = $HomeDir
+        Push-Location $HomeDir
         try { $text = & $pwsh -NoProfile -NonInteractive -Command "`$PSStyle.OutputRendering = 'PlainText'; $Script" 2>&1 | Out-String }
-        finally { $env:HOME, $env:PSModulePath, [Environment]::CurrentDirectory = $saved }
+        finally { Pop-Location; $env:HOME, $env:PSModulePath = $saved }
         [pscustomobject]@{ Text = $text; ExitCode = $LASTEXITCODE }
     }
 }
