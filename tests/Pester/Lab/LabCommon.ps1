@@ -32,5 +32,5 @@ function Invoke-Ipvsadm([string] $Namespace) {
 function Get-SavedRule([string] $Namespace) {
     [string[]] $rules = @(Invoke-Ipvsadm $Namespace -Sn | ForEach-Object Trim | Where-Object { $_ })
     [Array]::Sort($rules, [StringComparer]::Ordinal)
-    , $rules
+    $rules   # one line per pipeline object: `Get-SavedRule $ns | Should -Be @(...)` compares line by line
 }
