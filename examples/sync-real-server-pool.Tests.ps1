@@ -48,6 +48,17 @@ Describe 'sync-real-server-pool.ps1' {
         $changes.Action | Should -Be @('Drained', 'Removed')
     }
 
+    It 'adds the new servers before it takes any away' {
+        $calls = [Collections.Generic.List[string]]::new()
+        Mock Add-LvsRealServer { $calls.Add("add $Address") }
+        Mock Set-LvsRealServer { $calls.Add("drain $Address") }
+        Mock Remove-LvsRealServer { $calls.Add("remove $Address") }
+        Mock Get-LvsRealServer { New-RealServer 198.51.100.43 -Active 1; New-RealServer 198.51.100.44 }
+        & $runbook -VirtualService $vs -Address 198.51.100.41 | Out-Null
+        $calls[0] | Should -Be 'add 198.51.100.41'
+        $calls.Count | Should -Be 3
+    }
+
     It 'counts inactive connections too: a server with only those is drained, not removed' {
         Mock Get-LvsRealServer { New-RealServer 198.51.100.41; New-RealServer 198.51.100.43 -Inactive 1 }
         & $runbook -VirtualService $vs -Address 198.51.100.41 | Out-Null
