@@ -24,11 +24,9 @@ public static class InputParsing
                 return ForwardingMethod.Local; // refused by the core's validation, with its explanation
             case "fullnat" or "fnat":
                 throw ErrorMapper.Invalid(ErrorMapper.FullNatNotSupported,
-                    $"'{text}': FULLNAT is not in mainline Linux IPVS; it lived in Alibaba's out-of-tree LVS and lives on in DPVS. " +
-                    "Use NAT (-Forwarding Masquerade) with SNAT on the director, or DR (-Forwarding Route).");
+                    $"'{text}': FULLNAT is not in mainline Linux IPVS; it lived in Alibaba's out-of-tree LVS and lives on in DPVS.");
             default:
-                throw ErrorMapper.Invalid(ErrorMapper.UnknownForwardingMethod,
-                    $"'{text}' is not a forwarding method; use Masquerade (NAT), Route (DR) or Tunnel (TUN).");
+                throw ErrorMapper.Invalid(ErrorMapper.UnknownForwardingMethod, $"'{text}' is not a forwarding method.");
         }
     }
 
@@ -52,7 +50,7 @@ public static class InputParsing
     public static ushort? OnePort(ushort? portInAddress, int? portParameter, string parameterName = "Port")
     {
         if (portParameter is int p && portInAddress is ushort q && p != q)
-            throw ErrorMapper.Invalid(ErrorMapper.PortConflict, $"The address says port {q} but -{parameterName} says {p}; give the port once.");
+            throw ErrorMapper.Invalid(ErrorMapper.PortConflict, $"The address says port {q} but -{parameterName} says {p}.");
         return portInAddress ?? (ushort?)portParameter;
     }
 
@@ -62,7 +60,7 @@ public static class InputParsing
         foreach (string name in names)
         {
             if (!Schedulers.TryParseFlag(name, scheduler, out SchedulerFlags flag, out string? error))
-                throw ErrorMapper.Invalid(Schedulers.FlagNames.Contains(name.Trim().ToLowerInvariant()) ? IpvsValidation.SchedulerFlagMismatch : ErrorMapper.UnknownSchedulerFlag, error!);
+                throw ErrorMapper.Invalid(Schedulers.FlagNames.Contains(name.Trim().ToLowerInvariant()) ? ErrorMapper.SchedulerFlagMismatch : ErrorMapper.UnknownSchedulerFlag, error!);
             flags |= flag;
         }
         return flags;

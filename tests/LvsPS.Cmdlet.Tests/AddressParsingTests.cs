@@ -86,7 +86,7 @@ public sealed class AddressParsingTests(SessionFixture fixture) : IClassFixture<
     public void A_persistence_netmask_in_a_legacy_form_gets_the_one_message_too()
     {
         ErrorRecord e = Expect.SingleError(_ps.Invoke("New-LvsVirtualService tcp/10.0.0.3:80 -Persistent -PersistenceNetmask 255.255.255 -WhatIf"),
-            Native.Ipvs.IpvsValidation.InvalidPersistenceNetmask, ErrorCategory.InvalidArgument);
+            nameof(Native.Ipvs.IpvsRule.InvalidPersistenceNetmask), ErrorCategory.InvalidArgument);
         Assert.Contains("'255.255.255' is not an IPv4 address in dotted-quad form", e.Exception.Message);
     }
 

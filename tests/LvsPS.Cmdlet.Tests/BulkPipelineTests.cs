@@ -29,7 +29,7 @@ public sealed class BulkPipelineTests(SessionFixture fixture) : IClassFixture<Se
         VirtualService bad1 = Service(1, "nosuch"), good = Service(2), bad2 = Service(3, "nosuch");
         PowerShellSession.Result r = _ps.Invoke("$args[0] | New-LvsVirtualService", new object[] { new[] { bad1, good, bad2 } });
         // Sent one by one, the good record would have stopped the pipeline before bad2 was looked at.
-        Assert.Equal(new[] { IpvsValidation.UnknownScheduler, IpvsValidation.UnknownScheduler, "IpvsNotAvailable" }, r.AllErrors.Select(Id));
+        Assert.Equal(new[] { nameof(IpvsRule.UnknownScheduler), nameof(IpvsRule.UnknownScheduler), "IpvsNotAvailable" }, r.AllErrors.Select(Id));
         Assert.Same(bad1, r.AllErrors.First().TargetObject);
         Assert.Same(bad2, r.AllErrors.ElementAt(1).TargetObject);
     }
@@ -70,7 +70,7 @@ public sealed class BulkPipelineTests(SessionFixture fixture) : IClassFixture<Se
     {
         RealServer good = Records.Dr("10.0.0.7"), bad = Records.Dr("10.0.0.8") with { Port = 8080 };
         PowerShellSession.Result r = _ps.Invoke("$args[0] | Add-LvsRealServer", new object[] { new[] { good, bad } });
-        Assert.Equal(new[] { IpvsValidation.PortRemapNotPossible, "IpvsNotAvailable" }, r.AllErrors.Select(Id));
+        Assert.Equal(new[] { nameof(IpvsRule.PortRemapNotPossible), "IpvsNotAvailable" }, r.AllErrors.Select(Id));
         Assert.Same(bad, r.AllErrors.First().TargetObject);
     }
 }

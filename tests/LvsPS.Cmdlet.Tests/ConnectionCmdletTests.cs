@@ -150,7 +150,7 @@ public sealed class ConnectionCmdletTests(SessionFixture fixture) : IClassFixtur
             // The message names the file that is missing, not the netlink family that was never asked for.
             Assert.Contains($"/proc/net/{file} is missing", e.Exception.Message);
             Assert.DoesNotContain("netlink", e.Exception.Message);
-            Assert.Equal("Load the IPVS module: modprobe ip_vs", e.ErrorDetails?.RecommendedAction);
+            Assert.StartsWith("Load the IPVS module (modprobe ip_vs)", e.ErrorDetails?.RecommendedAction);
         }
         ErrorRecord ns = Assert.IsType<ErrorRecord>(Assert.Single(_ps.Invoke(Expect.CatchTerminating("Get-LvsConnection -NetworkNamespace lvsps-no-such-ns")).Output).BaseObject);
         Assert.Equal("NetworkNamespaceNotFound", ns.FullyQualifiedErrorId.Split(',')[0]);

@@ -102,11 +102,11 @@ public sealed class OperationsCmdletTests(SessionFixture fixture) : IClassFixtur
     }
 
     [Theory]
-    [InlineData("Start-LvsSyncDaemon Master eth0 -MulticastGroup 10.0.0.1", SyncDaemonValidation.InvalidMulticastGroup, "not a multicast group")]
-    [InlineData("Start-LvsSyncDaemon Master 'an-interface-name-too-long'", SyncDaemonValidation.InvalidSyncInterface, "1 to 15")]
-    [InlineData("Start-LvsSyncDaemon Master 'eth 0'", SyncDaemonValidation.InvalidSyncInterface, "without spaces")]
+    [InlineData("Start-LvsSyncDaemon Master eth0 -MulticastGroup 10.0.0.1", nameof(IpvsRule.InvalidMulticastGroup), "not a multicast group")]
+    [InlineData("Start-LvsSyncDaemon Master 'an-interface-name-too-long'", nameof(IpvsRule.InvalidSyncInterface), "1 to 15")]
+    [InlineData("Start-LvsSyncDaemon Master 'eth 0'", nameof(IpvsRule.InvalidSyncInterface), "without spaces")]
     public void Sync_daemon_settings_are_checked_before_the_kernel(string command, string id, string message)
-        => Assert.Contains(message, Expect.SingleError(_ps.Invoke(command), id, ErrorCategory.InvalidArgument).Exception.Message);
+        => Assert.Contains(message, Expect.Shown(Expect.SingleError(_ps.Invoke(command), id, ErrorCategory.InvalidArgument)));
 
     [Fact]
     public void A_multicast_group_that_is_not_an_address_is_refused_while_binding()
@@ -213,7 +213,7 @@ public sealed class OperationsCmdletTests(SessionFixture fixture) : IClassFixtur
         {
             PowerShellSession.Result r = _ps.Invoke("Resume-LvsRealServer tcp/10.0.0.3:80 10.0.0.7");
             ErrorRecord e = Expect.SingleError(r, "NoPreviousWeight", ErrorCategory.ObjectNotFound);
-            Assert.Contains("give -Weight", e.Exception.Message);
+            Assert.Contains("-Weight", e.ErrorDetails!.RecommendedAction);
 
             new PreviousWeightStore(store).Remember(null, Records.Web, IPAddress.Parse("10.0.0.7"), 80, 5);
             Assert.Equal("IpvsNotAvailable", Terminating("$args[0] | Resume-LvsRealServer", Records.Dr("10.0.0.7")).FullyQualifiedErrorId.Split(',')[0]);

@@ -43,6 +43,10 @@ public static class Expect
         throw new Xunit.Sdk.XunitException($"no NetTextException under {e.Exception.GetType().Name}: {e.Exception.Message}");
     }
 
+    /// <summary>What a user sees of an error (ConciseView): the message, then the recommendation.</summary>
+    public static string Shown(ErrorRecord e)
+        => (e.ErrorDetails?.Message ?? e.Exception.Message) + (e.ErrorDetails?.RecommendedAction is { } advice ? "\nRecommendation: " + advice : "");
+
     public static void WhatIf(PowerShellSession.Result r, string action, string target)
     {
         Assert.True(r.AllErrors.Count() == 0, "unexpected errors: " + string.Join("; ", r.AllErrors.Select(e => $"{e.FullyQualifiedErrorId}: {e.Exception.Message}")));

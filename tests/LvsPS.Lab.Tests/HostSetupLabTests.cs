@@ -154,7 +154,8 @@ public sealed class HostSetupLabTests : CmdletLabBase
         var r = Ps.Invoke("Initialize-LvsRealServerHost -VirtualAddress 10.50.0.100 -Forwarding Tunnel -TunnelInterface tun9");
         ErrorRecord e = Assert.Single(r.AllErrors);
         Assert.Equal("HostSettingFailed", e.FullyQualifiedErrorId.Split(',')[0]);
-        Assert.Contains("use -TunnelInterface tunl0", e.Exception.Message);
+        Assert.Contains("the catch-all ipip device tunl0 exists already", e.Exception.Message);
+        Assert.Contains("-TunnelInterface tunl0", e.ErrorDetails!.RecommendedAction);
     }
 
     [Fact]

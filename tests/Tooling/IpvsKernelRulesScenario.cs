@@ -114,7 +114,7 @@ public static class IpvsKernelRulesScenario
             }
             catch (IpvsValidationException e)
             {
-                actual = "invalid:" + e.ErrorId;
+                actual = "invalid:" + e.Rule;
             }
             outcomes.Add(new Outcome(step.Name, step.Expected, actual));
         }

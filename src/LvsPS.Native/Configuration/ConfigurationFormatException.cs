@@ -20,8 +20,8 @@ public sealed class ConfigurationFormatException : FormatException
     public long LineNumber { get; }
     /// <summary>The message without the location.</summary>
     public string Reason { get; }
-    /// <summary>The validation rule that failed (IpvsValidation / SyncDaemonValidation ids), when one did.</summary>
-    public string? ErrorId => (InnerException as Ipvs.IpvsValidationException)?.ErrorId;
+    /// <summary>The validation rule that failed, when one did.</summary>
+    public Ipvs.IpvsRule? Rule => (InnerException as Ipvs.IpvsValidationException)?.Rule;
 
     private static string Location(string? fileName, long line)
         => line > 0 ? $"{fileName ?? "<input>"}:{line}" : fileName ?? "<input>";

@@ -35,7 +35,7 @@ public sealed class GenericNetlinkFamilies
             throw new GenericNetlinkFamilyNotFoundException(name);
         }
         if (id == 0)
-            throw new NetlinkException(Errno.EPROTO, $"the kernel's answer for generic netlink family {name} carried no id");
+            throw NetlinkException.Malformed($"resolve generic netlink family {name}", "the answer carried no family id");
         _ids[name] = id;
         return id;
     }

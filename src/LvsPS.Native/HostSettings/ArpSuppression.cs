@@ -61,7 +61,7 @@ public static class ArpSuppression
 
     /// <summary>The sysctl.d drop-in that makes the same settings survive a reboot.</summary>
     public static string DropIn(IEnumerable<string> confEntries)
-        => "# Written by LvsPS (Set-LvsArpSuppression -Persist): ARP suppression for LVS-DR/TUN real servers.\n"
+        => "# Written by LvsPS: ARP suppression for LVS-DR/TUN real servers.\n"
            + "# The kernel uses the maximum of conf.all and conf.<interface>.\n"
            + string.Concat(Writes(confEntries, enable: true).Select(w => $"{w.Key} = {w.Value}\n"));
 

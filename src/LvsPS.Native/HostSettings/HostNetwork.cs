@@ -153,14 +153,21 @@ public sealed class HostNetwork : IDisposable
             {
                 // ipip devices are keyed by their endpoints: only one catch-all (no local, no remote) may exist.
                 string existing = _route.GetLinks().FirstOrDefault(l => l.IsIpipTunnel)?.Name ?? "tunl0";
-                throw new HostSettingException(name, $"Cannot create the ipip device '{name}': the catch-all ipip device {existing} exists already (the kernel allows one per namespace); use -TunnelInterface {existing}.", e);
+                throw new HostSettingException(name, $"Cannot create the ipip device '{name}': the catch-all ipip device {existing} exists already (the kernel allows one per namespace).", e)
+                {
+                    Problem = HostSettingProblem.IpipDeviceExists,
+                    Existing = existing,
+                };
             }
             link = GetLink(name);
             changed = true;
         }
         else if (!link.IsIpipTunnel)
         {
-            throw new HostSettingException(name, $"The interface '{name}' exists but is not an ipip tunnel ({link.Kind ?? $"type {link.HardwareType}"}); choose another -TunnelInterface.");
+            throw new HostSettingException(name, $"The interface '{name}' exists but is not an ipip tunnel ({link.Kind ?? $"type {link.HardwareType}"}).")
+            {
+                Problem = HostSettingProblem.NotAnIpipTunnel,
+            };
         }
         if (!link.IsUp)
         {

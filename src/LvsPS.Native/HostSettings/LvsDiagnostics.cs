@@ -34,7 +34,7 @@ public static class LvsDiagnostics
             return;
         findings.Add(Finding(FindingSeverity.Error, VipNotOnDirector, service.Key.ToString(), director,
             $"The VIP {vip} is not an address of the director: IPVS only sees packets addressed to the director itself, so nothing reaches {service.Key}.",
-            $"Add-LvsVip -Address {vip} -Interface <the director's NIC toward the clients>{Ns(director)}"));
+            new() { Vip = vip }));
     }
 
     private static void CheckRealServer(VirtualService service, RealServer rs, HostSnapshot director, HostSnapshot? host, List<LvsFinding> findings)
@@ -44,20 +44,20 @@ public static class LvsDiagnostics
         if ((dr || tun) && !service.Key.IsFirewallMark && rs.Port != 0 && rs.Port != service.Key.Port)
             findings.Add(Finding(FindingSeverity.Error, PortRemapNotPossible, target, director,
                 $"{(dr ? "Direct routing" : "Tunnelling")} delivers the packet unchanged, so it reaches port {service.Key.Port} on {rs.Address}, not {rs.Port}.",
-                $"Make the real server listen on {service.Key.Port} and re-add it with that port, or use -Forwarding Masquerade to remap ports."));
+                new() { RealServerAddress = rs.Address, ServicePort = service.Key.Port, Tunnel = tun }));
 
         if (rs.Forwarding == ForwardingMethod.Local || director.HasAddress(rs.Address))
         {
             findings.Add(Finding(FindingSeverity.Warning, RealServerIsDirector, target, director,
                 $"{rs.Address} is an address of the director itself: IPVS hands these connections to local sockets (localnode) whatever the forwarding method, and a director that also serves gets no failover.",
-                "Serve from separate real servers, or accept local delivery knowingly (a service must listen on the director)."));
+                new() { RealServerAddress = rs.Address }));
             return;
         }
 
         if (dr && !OnDirectorSegment(director, rs.Address))
             findings.Add(Finding(FindingSeverity.Error, RealServerNotOnDirectorSegment, target, director,
                 $"Direct routing rewrites only the destination MAC address, so {rs.Address} must be on an Ethernet segment of the director; no interface of the director has a connected network containing it.",
-                $"Put {rs.Address} on the director's LAN (a connected network), or use -Forwarding Tunnel (ipip) or Masquerade."));
+                new() { RealServerAddress = rs.Address }));
 
         if (rs.Forwarding == ForwardingMethod.Masquerade)
             CheckNatReturnPath(rs, target, director, host, findings);
@@ -71,13 +71,12 @@ public static class LvsDiagnostics
 
     private static void CheckNatReturnPath(RealServer rs, string target, HostSnapshot director, HostSnapshot? host, List<LvsFinding> findings)
     {
-        InterfaceAddress? gatewayAddress = director.Addresses.FirstOrDefault(a => !a.IsHostPrefix && a.Contains(rs.Address));
-        string gateway = gatewayAddress?.Address.ToString() ?? "<the director's address on the real servers' network>";
+        var facts = new LvsFindingFacts { RealServerAddress = rs.Address, Gateway = director.Addresses.FirstOrDefault(a => !a.IsHostPrefix && a.Contains(rs.Address))?.Address };
         if (host is null)
         {
             findings.Add(Finding(FindingSeverity.Info, NatReturnPathUnverified, target, director,
                 $"With masquerading, the replies of {rs.Address} must go back through the director to be un-NATed; the director cannot see the real server's routes.",
-                $"On {rs.Address}: ip route replace default via {gateway} (or give -RealServerNamespace to check it)."));
+                facts));
             return;
         }
         RouteEntry? route = host.Routes.Where(r => r.IsDefault && r.Family == RouteNetlinkCodec.FamilyOf(rs.Address)).FirstOrDefault();
@@ -87,18 +86,18 @@ public static class LvsDiagnostics
             route is null
                 ? $"{rs.Address} has no default route: replies to clients outside its network never return through the director, and clients see no answer."
                 : $"The default route of {rs.Address} goes via {route.Gateway?.ToString() ?? host.InterfaceName(route.OutputInterfaceIndex)}, not the director: replies bypass the director, keep the real server's address as source, and clients drop them.",
-            $"On the real server: ip route replace default via {gateway}"));
+            facts));
     }
 
     private static void CheckRealServerHost(RealServer rs, IPAddress vip, string target, HostSnapshot host, bool tunnel, List<LvsFinding> findings)
     {
         List<InterfaceAddress> bound = host.Addresses.Where(a => a.Address.Equals(vip)).ToList();
-        string ns = Ns(host);
+        var facts = new LvsFindingFacts { Vip = vip, RealServerAddress = rs.Address, Tunnel = tunnel, ExpectedInterface = tunnel ? "tunl0" : "lo" };
         if (bound.Count == 0)
         {
             findings.Add(Finding(FindingSeverity.Error, VipNotOnRealServer, target, host,
                 $"The real server {rs.Address} does not have the VIP {vip}: it drops the packets the director {(tunnel ? "tunnels" : "forwards")} to it.",
-                $"Initialize-LvsRealServerHost -VirtualAddress {vip} -Forwarding {(tunnel ? "Tunnel" : "Route")}{ns}"));
+                facts));
         }
         foreach (InterfaceAddress a in bound)
         {
@@ -107,11 +106,11 @@ public static class LvsDiagnostics
             if (link is { UsesArp: true })
                 findings.Add(Finding(FindingSeverity.Error, VipOnArpInterface, target, host,
                     $"The VIP {vip} is bound to {iface}, an interface that answers ARP for its own addresses whatever arp_ignore says: the real server competes with the director for the VIP.",
-                    $"Remove-LvsVip -Address {vip} -Interface {iface}{ns}; Add-LvsVip -Address {vip} -Interface {(tunnel ? "tunl0" : "lo")}{ns}"));
+                    facts with { Interface = iface }));
             else if (!a.IsHostPrefix)
                 findings.Add(Finding(FindingSeverity.Warning, VipNotHostPrefix, target, host,
                     $"The VIP is bound as {a} on {iface}: {(link?.IsLoopback == true ? "on lo a whole network becomes local, so the real server can no longer reach other hosts of it" : "the prefix adds routes the real server does not need")}.",
-                    $"Remove-LvsVip -Address {vip} -Interface {iface}{ns}; Add-LvsVip -Address {vip} -Interface {iface}{ns} (a /{IpPrefix.HostLength(vip)})"));
+                    facts with { Interface = iface, ExpectedInterface = iface }));
         }
         foreach (NetworkLink nic in host.Links.Where(l => l.UsesArp && l.IsUp && host.Addresses.Any(a => a.InterfaceIndex == l.Index && a.Address.Equals(rs.Address))))
         {
@@ -119,7 +118,7 @@ public static class LvsDiagnostics
             if (!arp.IsSuppressed)
                 findings.Add(Finding(tunnel ? FindingSeverity.Warning : FindingSeverity.Error, ArpNotSuppressed, target, host,
                     $"{nic.Name} of {rs.Address} answers ARP for the VIP {vip}: clients and routers on that segment may send VIP traffic straight to this real server, bypassing the director. {arp.Reason}",
-                    $"Set-LvsArpSuppression{ns}"));
+                    facts with { Interface = nic.Name }));
         }
         if (!tunnel)
             return;
@@ -128,7 +127,7 @@ public static class LvsDiagnostics
         {
             findings.Add(Finding(FindingSeverity.Error, TunnelInterfaceMissing, target, host,
                 $"{rs.Address} has no ipip tunnel interface that is up: the IP-in-IP packets of the director are not decapsulated.",
-                $"Initialize-LvsRealServerHost -VirtualAddress {vip} -Forwarding Tunnel{ns}"));
+                facts));
             return;
         }
         foreach (NetworkLink t in tunnels.Where(l => l.IsUp))
@@ -137,7 +136,7 @@ public static class LvsDiagnostics
             if (rp == 1)
                 findings.Add(Finding(FindingSeverity.Error, RpFilterBlocksTunnel, target, host,
                     $"Strict reverse-path filtering is in effect on {t.Name} (rp_filter 1, the maximum of conf/all and conf/{t.Name}): decapsulated packets from clients arrive on {t.Name}, but the route back to the clients leaves by another interface, so the kernel drops them.",
-                    $"Initialize-LvsRealServerHost -VirtualAddress {vip} -Forwarding Tunnel{ns} (sets rp_filter 0 on all and {t.Name})"));
+                    facts with { Interface = t.Name }));
         }
     }
 
@@ -145,11 +144,10 @@ public static class LvsDiagnostics
     {
         if (!services.SelectMany(s => s.RealServers).Any(r => r.Forwarding == ForwardingMethod.Masquerade))
             return;
-        string ns = Ns(director);
         if (director.SysctlInt(SysctlNames.IpForward) != 1)
             findings.Add(Finding(FindingSeverity.Error, IpForwardOff, SysctlNames.IpForward, director,
                 "IP forwarding is off on the director: the replies of masqueraded (NAT) real servers are not forwarded back to the clients.",
-                $"Enable-LvsDirectorForwarding{ns}"));
+                new() { Sysctl = SysctlNames.IpForward, SysctlValue = "1" }));
         List<string> redirecting = director.Links.Where(l => l.UsesArp)
             // The kernel sends redirects when conf/all OR conf/IFACE says so (IN_DEV_ORCONF).
             .Where(l => (director.SysctlInt(SysctlNames.Conf("all", "send_redirects")) ?? 0) != 0 || (director.SysctlInt(SysctlNames.Conf(l.Name, "send_redirects")) ?? 0) != 0)
@@ -157,7 +155,7 @@ public static class LvsDiagnostics
         if (redirecting.Count > 0)
             findings.Add(Finding(FindingSeverity.Warning, SendRedirectsOn, SysctlNames.Conf("all", "send_redirects"), director,
                 $"The director sends ICMP redirects ({string.Join(", ", redirecting)}): real servers that share a network with clients learn to bypass the director, and their un-NATed replies are dropped.",
-                $"Enable-LvsDirectorForwarding{ns} (sets send_redirects 0 on all and every interface)"));
+                new() { Sysctl = SysctlNames.Conf("all", "send_redirects"), SysctlValue = "0" }));
     }
 
     private static void CheckTunables(IReadOnlyList<VirtualService> services, HostSnapshot director, List<LvsFinding> findings)
@@ -170,25 +168,23 @@ public static class LvsDiagnostics
             bool quiesced = persistent.SelectMany(s => s.RealServers).Any(r => r.Weight == 0);
             findings.Add(Finding(quiesced ? FindingSeverity.Warning : FindingSeverity.Info, ExpireQuiescentTemplateOff, SysctlNames.ExpireQuiescentTemplate, director,
                 $"expire_quiescent_template is 0: persistent clients keep going to a real server set to weight 0 until their persistence template times out{(quiesced ? " (a persistent service has a weight-0 real server now)" : "")}.",
-                $"sysctl -w {SysctlNames.ExpireQuiescentTemplate}=1 (in the director's namespace), or drain for the whole persistence timeout."));
+                new() { Sysctl = SysctlNames.ExpireQuiescentTemplate, SysctlValue = "1" }));
         }
         if (director.SysctlInt(SysctlNames.ExpireNodestConn) == 0)
             findings.Add(Finding(FindingSeverity.Info, ExpireNodestConnOff, SysctlNames.ExpireNodestConn, director,
                 "expire_nodest_conn is 0: connections to a removed real server stay in the table and their packets are dropped silently until they time out (900 s for established TCP).",
-                $"sysctl -w {SysctlNames.ExpireNodestConn}=1 to drop them at once, so clients reconnect and are rescheduled."));
+                new() { Sysctl = SysctlNames.ExpireNodestConn, SysctlValue = "1" }));
         int? reuse = director.SysctlInt(SysctlNames.ConnReuseMode);
         if (reuse == 0)
             findings.Add(Finding(FindingSeverity.Info, DiagnosticChecks.ConnReuseMode, SysctlNames.ConnReuseMode, director,
                 "conn_reuse_mode is 0: a client that reuses a source port of an old connection goes to the old real server, even one of weight 0 or removed; draining is slow under high connection rates.",
-                $"sysctl -w {SysctlNames.ConnReuseMode}=1 (the kernel default)."));
+                new() { Sysctl = SysctlNames.ConnReuseMode, SysctlValue = "1" }));
         else if (reuse is 1 && director.SysctlInt(SysctlNames.Conntrack) == 1)
             findings.Add(Finding(FindingSeverity.Info, DiagnosticChecks.ConnReuseMode, SysctlNames.ConnReuseMode, director,
                 "conn_reuse_mode is 1 with net.ipv4.vs.conntrack 1: on kernels before 5.9 a reused client port waits about one second (the old connection is expired and the SYN dropped) before being rescheduled.",
-                $"Keep conntrack 0 unless netfilter must see IPVS connections, or set {SysctlNames.ConnReuseMode}=0 knowingly."));
+                new() { Sysctl = SysctlNames.Conntrack, SysctlValue = "0" }));
     }
 
-    private static string Ns(HostSnapshot host) => host.NetworkNamespace is null ? "" : $" -NetworkNamespace {host.NetworkNamespace}";
-
-    private static LvsFinding Finding(FindingSeverity severity, string check, string target, HostSnapshot where, string message, string fix)
-        => new() { Severity = severity, Check = check, Target = target, Message = message, Fix = fix, NetworkNamespace = where.NetworkNamespace };
+    private static LvsFinding Finding(FindingSeverity severity, string check, string target, HostSnapshot where, string message, LvsFindingFacts facts)
+        => new() { Severity = severity, Check = check, Target = target, Message = message, Facts = facts, NetworkNamespace = where.NetworkNamespace };
 }

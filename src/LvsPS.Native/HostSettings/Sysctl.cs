@@ -92,7 +92,7 @@ public sealed class ProcSysctl : ISysctl
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new HostSettingException(name, $"Writing {name} was refused: it needs root (CAP_NET_ADMIN in the network namespace): run pwsh as root.", e, permission: true);
+            throw new HostSettingException(name, $"Writing {name} was refused: it needs CAP_NET_ADMIN in the network namespace.", e, permission: true);
         }
         catch (IOException e)
         {
@@ -114,14 +114,31 @@ public class HostSettingException : Exception
     /// <summary>The sysctl name, address or interface concerned.</summary>
     public string Setting { get; }
     public bool IsPermissionDenied { get; }
+    /// <summary>What went wrong, where it is more than "the kernel refused".</summary>
+    public HostSettingProblem Problem { get; init; }
+    /// <summary>With <see cref="HostSettingProblem.IpipDeviceExists"/>: the catch-all ipip device the namespace has.</summary>
+    public string? Existing { get; init; }
+}
+
+/// <summary>The host-setting failures that call for advice of their own.</summary>
+public enum HostSettingProblem
+{
+    Other,
+    /// <summary>Another ipip device is the namespace's catch-all tunnel already (one per namespace).</summary>
+    IpipDeviceExists,
+    /// <summary>An interface of that name exists but is not an ipip tunnel.</summary>
+    NotAnIpipTunnel,
+    /// <summary>A net.ipv4.vs.* parameter is missing: the ip_vs module is not loaded.</summary>
+    IpvsParameterMissing,
 }
 
 /// <summary>The parameter does not exist: an unknown interface, or net.ipv4.vs.* without the ip_vs module.</summary>
 public sealed class SysctlNotFoundException : HostSettingException
 {
     public SysctlNotFoundException(string name, Exception? inner = null)
-        : base(name, $"The kernel parameter {name} does not exist ({SysctlNames.PathOf(name)}): check the interface name (Get-LvsArpSuppression lists them){(name.StartsWith("net.ipv4.vs.", StringComparison.Ordinal) ? ", or load IPVS: modprobe ip_vs" : "")}.", inner)
+        : base(name, $"The kernel parameter {name} does not exist ({SysctlNames.PathOf(name)}){(name.StartsWith("net.ipv4.vs.", StringComparison.Ordinal) ? ": the net.ipv4.vs parameters exist while the ip_vs module is loaded" : ": the interface it names does not exist")}.", inner)
     {
+        Problem = name.StartsWith("net.ipv4.vs.", StringComparison.Ordinal) ? HostSettingProblem.IpvsParameterMissing : HostSettingProblem.Other;
     }
 }
 
@@ -129,7 +146,7 @@ public sealed class SysctlNotFoundException : HostSettingException
 public sealed class InterfaceNotFoundException : HostSettingException
 {
     public InterfaceNotFoundException(string name, string? networkNamespace)
-        : base(name, $"There is no network interface '{name}'{(networkNamespace is null ? "" : $" in network namespace '{networkNamespace}'")}; list them with 'ip link'.")
+        : base(name, $"There is no network interface '{name}'{(networkNamespace is null ? "" : $" in network namespace '{networkNamespace}'")}.")
     {
     }
 }

@@ -36,6 +36,8 @@ internal static class netlink_h
 
     /// <summary>enum nlmsgerr_attrs: the extended-ACK message text.</summary>
     public const ushort NLMSGERR_ATTR_MSG = 1;
+    /// <summary>netlink.h enum nlmsgerr_attrs: u32 offset of the offending attribute in the request.</summary>
+    public const ushort NLMSGERR_ATTR_OFFS = 2;
 }
 
 /// <summary>struct nlmsghdr (16 bytes).</summary>

@@ -1,3 +1,5 @@
+using LvsPS.Native.Netlink;
+
 namespace LvsPS.Native.Ipvs;
 
 public enum IpvsChangeKind
@@ -28,14 +30,15 @@ public sealed record IpvsChange(IpvsChangeKind Kind, VirtualService? Service = n
     };
 }
 
-/// <summary>What became of one change of a batch: applied, or refused with an errno.</summary>
-public sealed record IpvsChangeResult(IpvsChange Change, int Errno)
+/// <summary>What became of one change of a batch: applied, or refused with an errno (and the kernel's extended-ACK text and offset, when it sent them).</summary>
+public sealed record IpvsChangeResult(IpvsChange Change, int Errno, string? ExtendedAckMessage = null, int? ExtendedAckOffset = null)
 {
     public bool Succeeded => Errno == 0;
 
     public IpvsException? Error => Errno == 0
         ? null
-        : IpvsException.From(Change.Operation, Errno, Change.Target, Change.Service?.Scheduler);
+        : IpvsException.From(Change.Operation, Errno, Change.Target, Change.Service?.Scheduler,
+            inner: NetlinkException.Refused(Errno, $"IPVS {Change.Operation}", ExtendedAckMessage, ExtendedAckOffset));
 
     /// <summary>Throws the kernel's refusal, if it refused (the single-change methods of a client).</summary>
     public void ThrowIfRefused()

@@ -37,7 +37,7 @@ public sealed partial class IpvsClient
         {
             throw ExplainInvalidStart(target, e);
         }
-        catch (NetlinkException e) when (e.Errno != Errno.EPROTO && e.Errno != Errno.ETIMEDOUT)
+        catch (NetlinkException e) when (e.IsKernelRefusal)
         {
             throw IpvsException.From(IpvsOperation.StartSyncDaemon, e.Errno, target, inner: e);
         }

@@ -115,10 +115,10 @@ public sealed partial class IpvsClient : IIpvsClient
     {
         foreach (IpvsChange change in changes)
             IpvsValidation.Validate(change);
-        int[] errnos;
+        NetlinkAnswer[] answers;
         try
         {
-            errnos = _connection.ExecuteBatch(changes.Count, (w, i, flags, seq) => WriteChange(w, changes[i], flags, seq), "apply IPVS changes");
+            answers = _connection.ExecuteBatch(changes.Count, (w, i, flags, seq) => WriteChange(w, changes[i], flags, seq), "apply IPVS changes");
         }
         catch (NetlinkException e) when (e.Errno is Errno.EPERM or Errno.EACCES)
         {
@@ -126,7 +126,7 @@ public sealed partial class IpvsClient : IIpvsClient
         }
         var results = new IpvsChangeResult[changes.Count];
         for (int i = 0; i < results.Length; i++)
-            results[i] = new IpvsChangeResult(changes[i], errnos[i]);
+            results[i] = new IpvsChangeResult(changes[i], answers[i].Errno, answers[i].ExtendedAckMessage, answers[i].ExtendedAckOffset);
         return results;
     }
 
@@ -136,7 +136,7 @@ public sealed partial class IpvsClient : IIpvsClient
         Run(IpvsOperation.GetInfo, "", () => _connection.Execute(
             (w, flags, seq) => Request(w, IPVS_CMD_GET_INFO, flags, seq, null),
             (payload, _) => info = IpvsCodec.ReadInfo(payload), "get IPVS info"));
-        return info ?? throw new NetlinkException(Errno.EPROTO, "the kernel answered GET_INFO without data");
+        return info ?? throw NetlinkException.Malformed("IPVS_CMD_GET_INFO", "the answer carried no data");
     }
 
     public IpvsTimeouts GetTimeouts()
@@ -145,7 +145,7 @@ public sealed partial class IpvsClient : IIpvsClient
         Run(IpvsOperation.GetTimeouts, "", () => _connection.Execute(
             (w, flags, seq) => Request(w, IPVS_CMD_GET_CONFIG, flags, seq, null),
             (payload, _) => timeouts = IpvsCodec.ReadTimeouts(payload), "get IPVS timeouts"));
-        return timeouts ?? throw new NetlinkException(Errno.EPROTO, "the kernel answered GET_CONFIG without data");
+        return timeouts ?? throw NetlinkException.Malformed("IPVS_CMD_GET_CONFIG", "the answer carried no data");
     }
 
     /// <summary>Sets the timeouts; a 0 leaves that one unchanged (the kernel's rule).</summary>
@@ -214,7 +214,7 @@ public sealed partial class IpvsClient : IIpvsClient
         {
             action();
         }
-        catch (NetlinkException e) when (e.Errno != Errno.EPROTO && e.Errno != Errno.ETIMEDOUT)
+        catch (NetlinkException e) when (e.IsKernelRefusal)
         {
             throw IpvsException.From(op, e.Errno, target, inner: e);
         }

@@ -142,9 +142,9 @@ public static class IpvsCodec
             }
         }
         if (r.Error != null)
-            throw new NetlinkException(Errno.EPROTO, $"malformed service from the kernel: {r.Error}");
+            throw NetlinkException.Malformed("read an IPVS service", r.Error!);
         if (mark == 0 && protocol is not (IpvsProtocol.Tcp or IpvsProtocol.Udp or IpvsProtocol.Sctp))
-            throw new NetlinkException(Errno.EPROTO, $"the kernel sent a service with neither a firewall mark nor a known protocol ({(ushort)protocol})");
+            throw NetlinkException.Malformed("read an IPVS service", $"neither a firewall mark nor a known protocol ({(ushort)protocol})");
         VirtualServiceKey key = mark != 0
             ? VirtualServiceKey.ForFirewallMark(mark, family)
             : VirtualServiceKey.ForAddress(protocol, ToAddress(address, family), port);
@@ -206,7 +206,7 @@ public static class IpvsCodec
             }
         }
         if (r.Error != null)
-            throw new NetlinkException(Errno.EPROTO, $"malformed real server from the kernel: {r.Error}");
+            throw NetlinkException.Malformed("read an IPVS real server", r.Error!);
         bool tunnel = fwd == IP_VS_CONN_F_TUNNEL;
         return new RealServer
         {
@@ -261,7 +261,7 @@ public static class IpvsCodec
     {
         int length = family == IpFamily.IPv6 ? 16 : 4;
         if (bytes.Length < length)
-            throw new NetlinkException(Errno.EPROTO, $"the kernel sent a {bytes.Length}-byte address for family {family}");
+            throw NetlinkException.Malformed("read an IPVS address", $"a {bytes.Length}-byte address for family {family}");
         return new IPAddress(bytes[..length]);
     }
 

@@ -10,57 +10,70 @@ public enum IpvsOperation
     GetSyncDaemons, StartSyncDaemon, StopSyncDaemon,
 }
 
-/// <summary>The kernel refused an IPVS request; <see cref="Errno"/> is positive.</summary>
+/// <summary>
+/// The kernel refused an IPVS request; <see cref="Errno"/> is positive. The message says what was
+/// refused and why, in the kernel's terms; what to do about it is the caller's to word.
+/// </summary>
 public sealed class IpvsException : Exception
 {
-    public IpvsException(IpvsOperation operation, int errno, string target, string message, Exception? inner = null)
+    public IpvsException(IpvsOperation operation, int errno, string target, string message, Exception? inner = null, string? scheduler = null)
         : base(message, inner)
     {
         Operation = operation;
         Errno = errno;
         Target = target;
+        Scheduler = scheduler;
     }
 
     public IpvsOperation Operation { get; }
     public int Errno { get; }
     /// <summary>The canonical identity of the object concerned (tcp/10.0.0.3:80, or "tcp/10.0.0.3:80 -> 10.0.0.7:80").</summary>
     public string Target { get; }
+    /// <summary>The scheduler the request named (services only): the module the kernel lacked on ENOENT.</summary>
+    public string? Scheduler { get; }
+    /// <summary>The kernel's own words about the refusal (extended ACK), when it sent them.</summary>
+    public string? ExtendedAckMessage => (InnerException as NetlinkException)?.ExtendedAckMessage;
+    /// <summary>The byte offset in the request of the attribute the kernel objected to, when it said.</summary>
+    public int? ExtendedAckOffset => (InnerException as NetlinkException)?.ExtendedAckOffset;
 
-    /// <summary>Explains an errno for the operation that got it, saying what to do.</summary>
+    /// <summary>Explains an errno for the operation that got it: what the kernel's answer means there.</summary>
     public static IpvsException From(IpvsOperation op, int errno, string target, string? scheduler = null, Exception? inner = null)
     {
         string message = (op, errno) switch
         {
             (_, Netlink.Errno.EPERM or Netlink.Errno.EACCES) =>
-                $"Permission denied for {Describe(op)} {target}: IPVS needs root or CAP_NET_ADMIN in the network namespace; run pwsh as root (sudo pwsh).",
-            (IpvsOperation.AddService, Netlink.Errno.EEXIST) => $"The virtual service {target} already exists; change it with Set-LvsVirtualService.",
+                $"Permission denied for {Describe(op)} {target}: IPVS changes need CAP_NET_ADMIN in the network namespace.",
+            (IpvsOperation.AddService, Netlink.Errno.EEXIST) => $"The virtual service {target} already exists.",
             (IpvsOperation.AddService or IpvsOperation.UpdateService, Netlink.Errno.ENOENT) =>
-                $"The kernel has no scheduler '{scheduler}' for {target} (module ip_vs_{scheduler} is missing); pick one of: {string.Join(" ", Schedulers.Names)}.",
+                $"The kernel has no scheduler '{scheduler}' for {target}: the module ip_vs_{scheduler} is not available.",
             (IpvsOperation.UpdateService or IpvsOperation.RemoveService or IpvsOperation.Zero or IpvsOperation.GetRealServers, Netlink.Errno.ESRCH) =>
-                $"The virtual service {target} does not exist; list services with Get-LvsVirtualService.",
+                $"The virtual service {target} does not exist.",
             (IpvsOperation.AddRealServer or IpvsOperation.UpdateRealServer or IpvsOperation.RemoveRealServer, Netlink.Errno.ESRCH) =>
-                $"The virtual service of {target} does not exist; create it first with New-LvsVirtualService.",
-            (IpvsOperation.AddRealServer, Netlink.Errno.EEXIST) => $"The real server {target} already exists; change it with Set-LvsRealServer.",
+                $"The virtual service of {target} does not exist.",
+            (IpvsOperation.AddRealServer, Netlink.Errno.EEXIST) => $"The real server {target} already exists.",
             (IpvsOperation.UpdateRealServer or IpvsOperation.RemoveRealServer, Netlink.Errno.ENOENT) =>
-                $"The real server {target} does not exist; list them with Get-LvsRealServer.",
+                $"The real server {target} does not exist.",
             (IpvsOperation.AddRealServer or IpvsOperation.UpdateRealServer, Netlink.Errno.ERANGE) =>
                 $"The kernel rejected the weight or thresholds of {target} (ERANGE): the weight must not be negative and the lower threshold must not exceed the upper one.",
             (IpvsOperation.AddRealServer or IpvsOperation.UpdateRealServer, Netlink.Errno.EINVAL) =>
-                $"The kernel rejected the real server {target} (EINVAL): check the address family (only tunnel real servers may differ from the service), the tunnel settings (GUE needs a port), that no sync daemon runs when mixing families, and that 'lo' is up in the namespace.",
+                $"The kernel rejected the real server {target} (EINVAL). It does so for a real server of another address family than its service without tunnel forwarding, " +
+                "a GUE tunnel without a port, a second address family while a sync daemon runs, and a NAT real server while 'lo' is down in the namespace.",
             (IpvsOperation.StartSyncDaemon, Netlink.Errno.EEXIST) =>
-                $"Cannot start the {target}: a sync daemon in that role already runs in this network namespace; stop it first (Stop-LvsSyncDaemon), or list them with Get-LvsSyncDaemon.",
+                $"Cannot start the {target}: a sync daemon in that role already runs in this network namespace, and a running one cannot be changed.",
             (IpvsOperation.StartSyncDaemon, Netlink.Errno.ENODEV) =>
-                $"Cannot start the {target}: its network interface does not exist in this network namespace; pick an existing interface (ip link) or create it first.",
+                $"Cannot start the {target}: its network interface does not exist in this network namespace.",
             (IpvsOperation.StartSyncDaemon, Netlink.Errno.EINVAL) =>
-                $"Cannot start the {target}: the sync daemon cannot run while real servers of another address family than their service exist (tunnel destinations); remove them first.",
+                $"Cannot start the {target}: the sync daemon cannot run while real servers of another address family than their service exist (tunnel destinations).",
             (IpvsOperation.StartSyncDaemon, Netlink.Errno.EAFNOSUPPORT) =>
-                $"Cannot start the {target}: the kernel was built without IPv6 IPVS support (CONFIG_IP_VS_IPV6); use an IPv4 multicast group.",
+                $"Cannot start the {target}: the kernel was built without IPv6 IPVS support (CONFIG_IP_VS_IPV6).",
             (IpvsOperation.StopSyncDaemon, Netlink.Errno.ESRCH) =>
-                $"No {target} sync daemon runs in this network namespace; list them with Get-LvsSyncDaemon.",
+                $"No {target} sync daemon runs in this network namespace.",
             (_, Netlink.Errno.EINVAL) => $"The kernel rejected {Describe(op)} {target} as invalid (EINVAL).",
             _ => $"{char.ToUpperInvariant(Describe(op)[0])}{Describe(op)[1..]} {target} failed: {Netlink.Errno.Describe(errno)}.",
         };
-        return new IpvsException(op, errno, target, message, inner);
+        if (inner is NetlinkException { ExtendedAckMessage: { } said })
+            message += $" The kernel says: '{said}'.";
+        return new IpvsException(op, errno, target, message, inner, scheduler);
     }
 
     private static string Describe(IpvsOperation op) => op switch
@@ -96,12 +109,12 @@ public sealed class IpvsNotAvailableException : Exception
     /// <param name="why">Why that means no IPVS, ending with a space, or empty.</param>
     /// <param name="inner">The failure that showed it.</param>
     private IpvsNotAvailableException(string missing, string why, Exception? inner)
-        : base($"The kernel has no IPVS: {missing} is missing. {why}Load the module (modprobe ip_vs) or use a kernel built with CONFIG_IP_VS.", inner)
+        : base($"The kernel has no IPVS: {missing} is missing.{(why.Length == 0 ? "" : " " + why.TrimEnd())}", inner)
         => Missing = missing;
 
     /// <summary>A /proc/net/ip_vs* file is absent: they exist only while the ip_vs module is loaded.</summary>
     public static IpvsNotAvailableException ProcFileMissing(string fileName, Exception? inner = null)
-        => new($"/proc/net/{fileName}", "The IPVS files of /proc/net exist only while the ip_vs module is loaded. ", inner);
+        => new($"/proc/net/{fileName}", "The IPVS files of /proc/net exist only while the ip_vs module is loaded.", inner);
 
     /// <summary>What was looked for and not found: the netlink family or a /proc/net file.</summary>
     public string Missing { get; }
@@ -110,8 +123,33 @@ public sealed class IpvsNotAvailableException : Exception
 /// <summary>Input that the kernel would refuse or misapply; nothing was sent.</summary>
 public sealed class IpvsValidationException : ArgumentException
 {
-    public IpvsValidationException(string errorId, string message) : base(message) => ErrorId = errorId;
+    public IpvsValidationException(IpvsRule rule, string message) : base(message) => Rule = rule;
 
-    /// <summary>A stable id for the rule that failed (e.g. "UnknownScheduler").</summary>
-    public string ErrorId { get; }
+    /// <summary>The rule that the input broke.</summary>
+    public IpvsRule Rule { get; }
+}
+
+/// <summary>The rules IPVS input is checked against before anything is sent (services, real servers, sync daemons).</summary>
+public enum IpvsRule
+{
+    UnknownScheduler,
+    SchedulerFlagMismatch,
+    InvalidPersistenceNetmask,
+    PersistenceEngineNeedsPersistence,
+    UnknownPersistenceEngine,
+    PortZeroNeedsPersistence,
+    WeightOutOfRange,
+    ThresholdOrder,
+    PortRemapNotPossible,
+    FamilyMismatch,
+    TunnelSettingsWithoutTunnel,
+    GueNeedsPort,
+    LocalForwarding,
+    UnknownSyncDaemonState,
+    InvalidSyncInterface,
+    SyncIdOutOfRange,
+    SyncMaxLengthOutOfRange,
+    InvalidMulticastGroup,
+    SyncPortOutOfRange,
+    TtlOutOfRange,
 }

@@ -76,7 +76,7 @@ public static class SyncDaemonCodec
             }
         }
         if (r.Error != null)
-            throw new NetlinkException(Errno.EPROTO, $"malformed sync daemon from the kernel: {r.Error}");
+            throw NetlinkException.Malformed("read an IPVS sync daemon", r.Error!);
         if (state is not ((uint)SyncDaemonState.Master or (uint)SyncDaemonState.Backup))
             return null;
         return new SyncDaemon

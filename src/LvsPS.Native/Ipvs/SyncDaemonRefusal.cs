@@ -13,6 +13,6 @@ internal static class SyncDaemonRefusal
         if (mixedFamily.Count == 0)
             return basic;
         string list = string.Join(", ", mixedFamily.Take(5).Select(d => d.ToString())) + (mixedFamily.Count > 5 ? $" and {mixedFamily.Count - 5} more" : "");
-        return new IpvsException(IpvsOperation.StartSyncDaemon, errno, target, $"{basic.Message} They are: {list}.", inner);
+        return new IpvsException(IpvsOperation.StartSyncDaemon, errno, target, $"{basic.Message} They are: {list}.", inner, basic.Scheduler);
     }
 }

@@ -7,13 +7,6 @@ namespace LvsPS.Native.Ipvs;
 /// <summary>Checks a sync daemon before anything is sent (the kernel would refuse, truncate or misread it).</summary>
 public static class SyncDaemonValidation
 {
-    public const string UnknownSyncDaemonState = nameof(UnknownSyncDaemonState);
-    public const string InvalidSyncInterface = nameof(InvalidSyncInterface);
-    public const string SyncIdOutOfRange = nameof(SyncIdOutOfRange);
-    public const string SyncMaxLengthOutOfRange = nameof(SyncMaxLengthOutOfRange);
-    public const string InvalidMulticastGroup = nameof(InvalidMulticastGroup);
-    public const string SyncPortOutOfRange = nameof(SyncPortOutOfRange);
-    public const string TtlOutOfRange = nameof(TtlOutOfRange);
 
     /// <summary>IFNAMSIZ less the NUL (IP_VS_IFNAME_MAXLEN is 16).</summary>
     public const int MaxInterfaceNameLength = IP_VS_IFNAME_MAXLEN - 1;
@@ -24,23 +17,23 @@ public static class SyncDaemonValidation
         ValidateState(d.State);
         if (string.IsNullOrEmpty(d.Interface) || d.Interface.Length > MaxInterfaceNameLength
             || d.Interface.Any(c => c <= ' ' || c == '/' || c == ':' || c > '~'))
-            Fail(InvalidSyncInterface, $"'{d.Interface}' is not a network interface name: 1 to {MaxInterfaceNameLength} printable characters without spaces, '/' or ':'.");
+            Fail(IpvsRule.InvalidSyncInterface, $"'{d.Interface}' is not a network interface name: 1 to {MaxInterfaceNameLength} printable characters without spaces, '/' or ':'.");
         if (d.SyncId > MaxSyncId)
-            Fail(SyncIdOutOfRange, $"The sync id must be from 0 to {MaxSyncId}, not {d.SyncId} (the kernel keeps one byte).");
+            Fail(IpvsRule.SyncIdOutOfRange, $"The sync id must be from 0 to {MaxSyncId}, not {d.SyncId} (the kernel keeps one byte).");
         if (d.MaxLength == 0)
-            Fail(SyncMaxLengthOutOfRange, "The maximum sync message length must be at least 1; leave it out for the interface's default.");
+            Fail(IpvsRule.SyncMaxLengthOutOfRange, "The maximum sync message length must be at least 1 (without one, the interface's MTU decides).");
         if (d.MulticastGroup is { } group && !IsMulticast(group))
-            Fail(InvalidMulticastGroup, $"'{group}' is not a multicast group: use an IPv4 address in 224.0.0.0/4 or an IPv6 address in ff00::/8 (the default is {SyncDaemon.DefaultMulticastGroup}).");
+            Fail(IpvsRule.InvalidMulticastGroup, $"'{group}' is not a multicast group: those are IPv4 224.0.0.0/4 and IPv6 ff00::/8 (the default is {SyncDaemon.DefaultMulticastGroup}).");
         if (d.Port == 0)
-            Fail(SyncPortOutOfRange, $"The sync port must be from 1 to 65535; leave it out for the default {SyncDaemon.DefaultPort}.");
+            Fail(IpvsRule.SyncPortOutOfRange, $"The sync port must be from 1 to 65535 (the default is {SyncDaemon.DefaultPort}).");
         if (d.Ttl == 0)
-            Fail(TtlOutOfRange, $"The multicast TTL must be from 1 to 255; leave it out for the default {SyncDaemon.DefaultTtl}.");
+            Fail(IpvsRule.TtlOutOfRange, $"The multicast TTL must be from 1 to 255 (the default is {SyncDaemon.DefaultTtl}).");
     }
 
     public static void ValidateState(SyncDaemonState state)
     {
         if (state is not (SyncDaemonState.Master or SyncDaemonState.Backup))
-            Fail(UnknownSyncDaemonState, $"A sync daemon is either Master or Backup, not {(uint)state}.");
+            Fail(IpvsRule.UnknownSyncDaemonState, $"A sync daemon is either Master or Backup, not {(uint)state}.");
     }
 
     private static bool IsMulticast(IPAddress address)
@@ -54,5 +47,5 @@ public static class SyncDaemonValidation
         };
     }
 
-    private static void Fail(string id, string message) => throw new IpvsValidationException(id, message);
+    private static void Fail(IpvsRule rule, string message) => throw new IpvsValidationException(rule, message);
 }

@@ -12,6 +12,12 @@ public delegate void NetlinkBatchBuilder(NetlinkWriter writer, int index, ushort
 /// <summary>Writes one request message with the given header flags and sequence.</summary>
 public delegate void NetlinkRequestBuilder(NetlinkWriter writer, ushort flags, uint sequence);
 
+/// <summary>The kernel's answer to one request of a batch: errno 0 when applied, else its refusal in its own words when it gave them.</summary>
+public readonly record struct NetlinkAnswer(int Errno, string? ExtendedAckMessage = null, int? ExtendedAckOffset = null)
+{
+    public bool Succeeded => Errno == 0;
+}
+
 /// <summary>
 /// Request/reply over one persistent netlink socket: sequence numbers checked, ACKs and
 /// NLMSG_ERROR decoded, multipart dumps collected (and retried when NLM_F_DUMP_INTR says a
@@ -53,9 +59,9 @@ public sealed class NetlinkConnection : IDisposable
                     continue; // a stale answer to an earlier, abandoned request
                 if (messages.Type == netlink_h.NLMSG_ERROR)
                 {
-                    int error = NetlinkErrorMessage.Decode(messages.Payload, messages.Flags, out string? text);
+                    int error = NetlinkErrorMessage.Decode(messages.Payload, messages.Flags, out string? text, out int? offset);
                     if (error != 0)
-                        throw NetlinkException.FromErrno(-error, operation, text);
+                        throw NetlinkException.Refused(-error, operation, text, offset);
                     return;
                 }
                 if (messages.Type != netlink_h.NLMSG_DONE && messages.Type != netlink_h.NLMSG_NOOP)
@@ -76,7 +82,7 @@ public sealed class NetlinkConnection : IDisposable
             if (!DumpOnce(build, onReply, operation))
                 return;
             if (attempt == MaxDumpAttempts)
-                throw new NetlinkException(Errno.EAGAIN, $"{operation}: the table kept changing during {MaxDumpAttempts} dumps in a row; try again");
+                throw new NetlinkException(NetlinkFailure.Transport, operation, Errno.EAGAIN, $"the table kept changing during {MaxDumpAttempts} dumps in a row");
             restart();
         }
     }
@@ -102,14 +108,14 @@ public sealed class NetlinkConnection : IDisposable
                 switch (messages.Type)
                 {
                     case netlink_h.NLMSG_ERROR:
-                        int error = NetlinkErrorMessage.Decode(messages.Payload, messages.Flags, out string? text);
+                        int error = NetlinkErrorMessage.Decode(messages.Payload, messages.Flags, out string? text, out int? offset);
                         if (error != 0)
-                            throw NetlinkException.FromErrno(-error, operation, text);
+                            throw NetlinkException.Refused(-error, operation, text, offset);
                         return interrupted;
                     case netlink_h.NLMSG_DONE:
                         int status = messages.Payload.Length >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(messages.Payload) : 0;
                         if (status < 0)
-                            throw NetlinkException.FromErrno(-status, operation);
+                            throw NetlinkException.Refused(-status, operation);
                         return interrupted;
                     case netlink_h.NLMSG_NOOP:
                         break;
@@ -127,11 +133,11 @@ public sealed class NetlinkConnection : IDisposable
     /// Sends <paramref name="count"/> requests, many per sendmsg. Only the last request of each
     /// sendmsg asks for an ACK: the kernel still answers every failing request with an
     /// NLMSG_ERROR, and handles a datagram's messages in order, so the last ACK closes the chunk.
-    /// Returns each request's errno (0 = applied). Not a transaction: earlier successes stay.
+    /// Returns the kernel's answer to each request (errno 0 = applied). Not a transaction: earlier successes stay.
     /// </summary>
-    public int[] ExecuteBatch(int count, NetlinkBatchBuilder build, string operation)
+    public NetlinkAnswer[] ExecuteBatch(int count, NetlinkBatchBuilder build, string operation)
     {
-        var results = new int[count];
+        var results = new NetlinkAnswer[count];
         int next = 0;
         while (next < count)
         {
@@ -151,7 +157,7 @@ public sealed class NetlinkConnection : IDisposable
         return results;
     }
 
-    private void ReceiveBatchAnswers(int[] results, int first, int sent, uint firstSeq, string operation)
+    private void ReceiveBatchAnswers(NetlinkAnswer[] results, int first, int sent, uint firstSeq, string operation)
     {
         _socket.Send(_writer.WrittenSpan);
         uint lastSeq = firstSeq + (uint)sent - 1;
@@ -165,8 +171,8 @@ public sealed class NetlinkConnection : IDisposable
                 uint offset = messages.Sequence - firstSeq;
                 if (messages.Type != netlink_h.NLMSG_ERROR || offset >= (uint)sent)
                     continue;
-                int error = NetlinkErrorMessage.Decode(messages.Payload, messages.Flags, out _);
-                results[first + (int)offset] = -error;
+                int error = NetlinkErrorMessage.Decode(messages.Payload, messages.Flags, out string? text, out int? at);
+                results[first + (int)offset] = new NetlinkAnswer(-error, text, at);
                 if (messages.Sequence == lastSeq)
                     done = true;
             }
@@ -184,7 +190,7 @@ public sealed class NetlinkConnection : IDisposable
     private static void ThrowIfMalformed(string? error, string operation)
     {
         if (error != null)
-            throw new NetlinkException(Errno.EPROTO, $"{operation}: malformed reply from the kernel: {error}");
+            throw NetlinkException.Malformed(operation, error);
     }
 
     public void Dispose() => _socket.Dispose();

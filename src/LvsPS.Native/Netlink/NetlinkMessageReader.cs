@@ -50,8 +50,16 @@ public static class NetlinkErrorMessage
 {
     /// <summary>Returns the (negative or zero) error code, and the extended-ACK text if any.</summary>
     public static int Decode(ReadOnlySpan<byte> payload, ushort flags, out string? message)
+        => Decode(payload, flags, out message, out _);
+
+    /// <summary>
+    /// Returns the (negative or zero) error code, the extended-ACK text and the byte offset in the
+    /// request of the attribute the kernel objected to (NLMSGERR_ATTR_OFFS), when it sent them.
+    /// </summary>
+    public static int Decode(ReadOnlySpan<byte> payload, ushort flags, out string? message, out int? offset)
     {
         message = null;
+        offset = null;
         if (payload.Length < 4)
             return -71; // EPROTO: a truncated error message
         int error = BinaryPrimitives.ReadInt32LittleEndian(payload);
@@ -66,8 +74,12 @@ public static class NetlinkErrorMessage
         int tlvStart = Math.Min(4 + netlink_h.Align((int)echoed), payload.Length);
         var r = new NetlinkAttributeReader(payload[tlvStart..]);
         while (r.MoveNext())
+        {
             if (r.Type == netlink_h.NLMSGERR_ATTR_MSG)
                 message = r.GetString();
+            else if (r.Type == netlink_h.NLMSGERR_ATTR_OFFS && r.Payload.Length >= 4)
+                offset = (int)Math.Min(r.GetUInt32(), int.MaxValue);
+        }
         return error;
     }
 }

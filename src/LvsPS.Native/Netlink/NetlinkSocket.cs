@@ -89,7 +89,7 @@ public sealed unsafe class NetlinkSocket : INetlinkSocket
                     return (int)n;
                 int e = errno;
                 if (e == Errno.EAGAIN)
-                    throw new NetlinkException(Errno.ETIMEDOUT, "the kernel did not answer the netlink request within 30 s");
+                    throw new NetlinkException(NetlinkFailure.Transport, "recv(netlink)", Errno.ETIMEDOUT, "the kernel did not answer the netlink request within 30 s");
                 if (e != Errno.EINTR)
                     throw NetlinkException.FromErrno(e, "recv(netlink)");
             }
@@ -110,7 +110,7 @@ public sealed unsafe class NetlinkSocket : INetlinkSocket
 public sealed class NetworkNamespaceNotFoundException : Exception
 {
     public NetworkNamespaceNotFoundException(string name, string path)
-        : base($"Network namespace '{name}' was not found ({path} does not exist). List them with 'ip netns list' or create one with 'ip netns add {name}'.")
+        : base($"Network namespace '{name}' was not found ({path} does not exist).")
         => Name = name;
 
     public string Name { get; }

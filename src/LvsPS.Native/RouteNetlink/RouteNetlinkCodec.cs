@@ -70,7 +70,7 @@ internal static class RouteNetlinkCodec
     public static InterfaceAddress? ParseAddress(ReadOnlySpan<byte> payload)
     {
         if (payload.Length < ifaddrmsg.Size)
-            throw new NetlinkException(Errno.EPROTO, $"RTM_NEWADDR: {payload.Length} bytes, shorter than ifaddrmsg");
+            throw NetlinkException.Malformed("RTM_NEWADDR", $"{payload.Length} bytes, shorter than ifaddrmsg");
         byte family = payload[0];
         int prefix = payload[1];
         uint flags = payload[2];
@@ -99,7 +99,7 @@ internal static class RouteNetlinkCodec
     public static NetworkLink ParseLink(ReadOnlySpan<byte> payload)
     {
         if (payload.Length < ifinfomsg.Size)
-            throw new NetlinkException(Errno.EPROTO, $"RTM_NEWLINK: {payload.Length} bytes, shorter than ifinfomsg");
+            throw NetlinkException.Malformed("RTM_NEWLINK", $"{payload.Length} bytes, shorter than ifinfomsg");
         ushort hardware = BinaryPrimitives.ReadUInt16LittleEndian(payload[2..]);
         int index = BinaryPrimitives.ReadInt32LittleEndian(payload[4..]);
         uint flags = BinaryPrimitives.ReadUInt32LittleEndian(payload[8..]);
@@ -129,7 +129,7 @@ internal static class RouteNetlinkCodec
     public static RouteEntry ParseRoute(ReadOnlySpan<byte> payload)
     {
         if (payload.Length < rtmsg.Size)
-            throw new NetlinkException(Errno.EPROTO, $"RTM_NEWROUTE: {payload.Length} bytes, shorter than rtmsg");
+            throw NetlinkException.Malformed("RTM_NEWROUTE", $"{payload.Length} bytes, shorter than rtmsg");
         byte family = payload[0];
         int dstLength = payload[1];
         uint table = payload[4];
@@ -168,6 +168,6 @@ internal static class RouteNetlinkCodec
     private static void ThrowIfMalformed(string? error, string what)
     {
         if (error != null)
-            throw new NetlinkException(Errno.EPROTO, $"{what}: malformed reply from the kernel: {error}");
+            throw NetlinkException.Malformed(what, error);
     }
 }

@@ -123,8 +123,8 @@ public sealed partial class VrrpInstance : IDisposable, IWorker
         try
         {
             NetworkLink link = binder.FindLink(options.Interface)
-                ?? throw new VrrpValidationException(VrrpValidationException.InterfaceNotFound,
-                    $"The interface '{options.Interface}' does not exist{(options.NetworkNamespace is null ? "" : $" in network namespace '{options.NetworkNamespace}'")}; list them with 'ip link'.");
+                ?? throw new VrrpValidationException(VrrpRule.InterfaceNotFound,
+                    $"The interface '{options.Interface}' does not exist{(options.NetworkNamespace is null ? "" : $" in network namespace '{options.NetworkNamespace}'")}.");
             IPAddress local = options.UnicastSource ?? PrimaryAddress(binder, link, options);
             socket = VrrpSocket.Open(options.AddressFamily, link.Name, link.Index, !options.IsUnicast, options.IsUnicast ? options.UnicastSource : null);
             announcer = VrrpAnnouncer.Open(link.Index, link.HardwareAddress);
@@ -148,10 +148,10 @@ public sealed partial class VrrpInstance : IDisposable, IWorker
         InterfaceAddress? primary = options.AddressFamily == AddressFamily.InterNetworkV6
             ? addresses.FirstOrDefault(a => a.Address.IsIPv6LinkLocal && !vips.Contains(a.Address))
             : addresses.FirstOrDefault(a => !a.IsSecondary && !vips.Contains(a.Address)) ?? addresses.FirstOrDefault(a => !vips.Contains(a.Address));
-        return primary?.Address ?? throw new VrrpValidationException(VrrpValidationException.NoInterfaceAddress,
+        return primary?.Address ?? throw new VrrpValidationException(VrrpRule.NoInterfaceAddress,
             options.AddressFamily == AddressFamily.InterNetworkV6
                 ? $"The interface '{link.Name}' has no IPv6 link-local address to advertise from (is it up? is IPv6 disabled?)."
-                : $"The interface '{link.Name}' has no IPv4 address of its own to advertise from: add one (ip addr add 10.0.0.1/24 dev {link.Name}) or give -UnicastSource.");
+                : $"The interface '{link.Name}' has no IPv4 address of its own to advertise from, and no unicast source address is given.");
     }
 
     private void Launch()
@@ -180,7 +180,7 @@ public sealed partial class VrrpInstance : IDisposable, IWorker
     public Task SetPriorityAsync(int priority)
     {
         if (priority is < 1 or > 255)
-            throw new VrrpValidationException(VrrpValidationException.InvalidPriority, $"The priority {priority} is out of range: 1 to 255.");
+            throw new VrrpValidationException(VrrpRule.InvalidPriority, $"The priority {priority} is out of range: 1 to 255.");
         return _inbox.InvokeAsync(() =>
         {
             ConfiguredPriority = priority;
@@ -195,7 +195,7 @@ public sealed partial class VrrpInstance : IDisposable, IWorker
     public Task SetPreemptAsync(bool preempt, TimeSpan? delay = null)
     {
         if (delay is { } d && (d < TimeSpan.Zero || d > TimeSpan.FromSeconds(1000)))
-            throw new VrrpValidationException(VrrpValidationException.InvalidPreemptDelay, "The preempt delay is 0 to 1000 s.");
+            throw new VrrpValidationException(VrrpRule.InvalidPreemptDelay, "The preempt delay is 0 to 1000 s.");
         return _inbox.InvokeAsync(() =>
         {
             _machine.SetPreempt(Now, preempt, delay);

@@ -108,53 +108,53 @@ public sealed class VrrpInstanceOptions
     /// <summary>Throws <see cref="VrrpValidationException"/> for the first rule broken; checks nothing on the host.</summary>
     public void Validate()
     {
-        static VrrpValidationException Bad(string id, string message) => new(id, message);
+        static VrrpValidationException Bad(VrrpRule rule, string message) => new(rule, message);
         if (string.IsNullOrWhiteSpace(Name))
-            throw Bad(VrrpValidationException.InvalidName, "The instance needs a name (keepalived's vrrp_instance NAME).");
+            throw Bad(VrrpRule.InvalidName, "The instance needs a name (keepalived's vrrp_instance NAME).");
         if (string.IsNullOrWhiteSpace(Interface))
-            throw Bad(VrrpValidationException.InterfaceNotFound, "The instance needs an interface (-Interface eth0).");
+            throw Bad(VrrpRule.InterfaceNotFound, "The instance needs an interface (keepalived's interface).");
         if (VirtualRouterId is < 1 or > 255)
-            throw Bad(VrrpValidationException.InvalidVirtualRouterId, $"The virtual router id {VirtualRouterId} is out of range: VRRP uses 1 to 255.");
+            throw Bad(VrrpRule.InvalidVirtualRouterId, $"The virtual router id {VirtualRouterId} is out of range: VRRP uses 1 to 255.");
         if (Priority is < 1 or > 255)
-            throw Bad(VrrpValidationException.InvalidPriority, $"The priority {Priority} is out of range: 1 to 254, or 255 for the address owner (0 is reserved for a stopping master).");
+            throw Bad(VrrpRule.InvalidPriority, $"The priority {Priority} is out of range: 1 to 254, or 255 for the address owner (0 is reserved for a stopping master).");
         if (Version is not (2 or 3))
-            throw Bad(VrrpValidationException.InvalidVersion, $"The VRRP version must be 2 (RFC 3768) or 3 (RFC 5798), not {Version}.");
+            throw Bad(VrrpRule.InvalidVersion, $"The VRRP version must be 2 (RFC 3768) or 3 (RFC 5798), not {Version}.");
         if (VirtualAddresses.Count == 0)
-            throw Bad(VrrpValidationException.InvalidVirtualAddress, "Give at least one virtual address (-VirtualAddress 10.0.0.3/24).");
+            throw Bad(VrrpRule.InvalidVirtualAddress, "The instance needs at least one virtual address (keepalived's virtual_ipaddress).");
         if (VirtualAddresses.Count > 255)
-            throw Bad(VrrpValidationException.InvalidVirtualAddress, "A VRRP advert carries at most 255 addresses.");
+            throw Bad(VrrpRule.InvalidVirtualAddress, "A VRRP advert carries at most 255 addresses.");
         if (VirtualAddresses.Any(v => v.Address.AddressFamily != AddressFamily))
-            throw Bad(VrrpValidationException.MixedAddressFamilies, "The virtual addresses of one instance must all be IPv4 or all IPv6: make one instance per family.");
+            throw Bad(VrrpRule.MixedAddressFamilies, "The virtual addresses of one instance must all be IPv4 or all IPv6: make one instance per family.");
         if (Version == 2 && AddressFamily == AddressFamily.InterNetworkV6)
-            throw Bad(VrrpValidationException.VersionAddressFamilyConflict, "VRRPv2 is IPv4 only: use -Version 3 for IPv6 virtual addresses.");
+            throw Bad(VrrpRule.VersionAddressFamilyConflict, "VRRPv2 is IPv4 only: IPv6 virtual addresses need VRRPv3.");
         if (Version == 2)
         {
             if (AdvertisementInterval.Ticks % TimeSpan.TicksPerSecond != 0 || AdvertisementInterval < TimeSpan.FromSeconds(1) || AdvertisementInterval > TimeSpan.FromSeconds(255))
-                throw Bad(VrrpValidationException.InvalidAdvertisementInterval, $"VRRPv2 advertises in whole seconds, 1 to 255 (not {AdvertisementInterval.TotalSeconds} s): use -Version 3 for sub-second intervals.");
+                throw Bad(VrrpRule.InvalidAdvertisementInterval, $"VRRPv2 advertises in whole seconds, 1 to 255 (not {AdvertisementInterval.TotalSeconds} s); sub-second intervals need VRRPv3.");
         }
         else if (AdvertisementInterval.Ticks % (TimeSpan.TicksPerMillisecond * 10) != 0 || AdvertisementInterval < TimeSpan.FromMilliseconds(10) || AdvertisementIntervalCentiseconds > 4095)
         {
-            throw Bad(VrrpValidationException.InvalidAdvertisementInterval, $"VRRPv3 advertises in centiseconds, 0.01 to 40.95 s (not {AdvertisementInterval.TotalSeconds} s).");
+            throw Bad(VrrpRule.InvalidAdvertisementInterval, $"VRRPv3 advertises in centiseconds, 0.01 to 40.95 s (not {AdvertisementInterval.TotalSeconds} s).");
         }
         if (!string.IsNullOrEmpty(AuthenticationPassword))
         {
             if (Version != 2)
-                throw Bad(VrrpValidationException.AuthenticationNotSupported, "VRRPv3 has no authentication (RFC 5798 removed it): drop -AuthenticationPassword or use -Version 2.");
+                throw Bad(VrrpRule.AuthenticationNotSupported, "VRRPv3 has no authentication (RFC 5798 removed it); a password needs VRRPv2.");
             if (Encoding.UTF8.GetByteCount(AuthenticationPassword) > VrrpAdvertisement.AuthenticationDataLength)
-                throw Bad(VrrpValidationException.PasswordTooLong, "The VRRP password is at most 8 bytes (keepalived truncates longer ones silently, so the peers would disagree).");
+                throw Bad(VrrpRule.PasswordTooLong, "The VRRP password is at most 8 bytes (keepalived truncates longer ones silently, so the peers would disagree).");
         }
         if (PreemptDelay < TimeSpan.Zero || PreemptDelay > TimeSpan.FromSeconds(1000))
-            throw Bad(VrrpValidationException.InvalidPreemptDelay, "The preempt delay is 0 to 1000 s.");
+            throw Bad(VrrpRule.InvalidPreemptDelay, "The preempt delay is 0 to 1000 s.");
         foreach (IPAddress peer in UnicastPeers.Append(UnicastSource).OfType<IPAddress>())
             if (peer.AddressFamily != AddressFamily)
-                throw Bad(VrrpValidationException.MixedAddressFamilies, $"The unicast address {peer} is not of the virtual addresses' family.");
+                throw Bad(VrrpRule.MixedAddressFamilies, $"The unicast address {peer} is not of the virtual addresses' family.");
         if (UnicastSource != null && UnicastPeers.Count == 0)
-            throw Bad(VrrpValidationException.InvalidUnicast, "-UnicastSource needs at least one -UnicastPeer.");
+            throw Bad(VrrpRule.InvalidUnicast, "A unicast source address needs at least one unicast peer to send to.");
         foreach (VrrpTrackedScript t in TrackScripts)
             if (t.Interval <= TimeSpan.Zero || t.Rise < 1 || t.Fall < 1 || t.Weight is < -253 or > 253 || t.Timeout <= TimeSpan.Zero)
-                throw Bad(VrrpValidationException.InvalidTrack, $"Track script '{t.Name}': the interval and timeout must be positive, rise and fall at least 1, the weight -253 to 253.");
+                throw Bad(VrrpRule.InvalidTrack, $"Track script '{t.Name}': the interval and timeout must be positive, rise and fall at least 1, the weight -253 to 253.");
         if (GratuitousArpRepeat is < 0 or > 100)
-            throw Bad(VrrpValidationException.InvalidGratuitousArp, "The gratuitous ARP repeat count is 0 to 100.");
+            throw Bad(VrrpRule.InvalidGratuitousArp, "The gratuitous ARP repeat count is 0 to 100.");
         if (LvsSyncDaemon is { } daemon)
         {
             try
@@ -163,35 +163,39 @@ public sealed class VrrpInstanceOptions
             }
             catch (Ipvs.IpvsValidationException e)
             {
-                throw Bad(VrrpValidationException.InvalidLvsSyncDaemon, $"The IPVS sync daemon settings are not valid: {e.Message}");
+                throw Bad(VrrpRule.InvalidLvsSyncDaemon, $"The IPVS sync daemon settings are not valid: {e.Message}");
             }
         }
     }
 }
 
-/// <summary>A configuration rule broken; <see cref="ErrorId"/> is stable for scripts.</summary>
+/// <summary>A VRRP configuration rule broken, or a host that cannot run the instance; <see cref="Rule"/> says which.</summary>
 public sealed class VrrpValidationException : Exception
 {
-    public const string InvalidName = nameof(InvalidName);
-    public const string InterfaceNotFound = nameof(InterfaceNotFound);
-    public const string InvalidVirtualRouterId = nameof(InvalidVirtualRouterId);
-    public const string InvalidPriority = nameof(InvalidPriority);
-    public const string InvalidVersion = nameof(InvalidVersion);
-    public const string InvalidVirtualAddress = nameof(InvalidVirtualAddress);
-    public const string MixedAddressFamilies = nameof(MixedAddressFamilies);
-    public const string VersionAddressFamilyConflict = nameof(VersionAddressFamilyConflict);
-    public const string InvalidAdvertisementInterval = nameof(InvalidAdvertisementInterval);
-    public const string AuthenticationNotSupported = nameof(AuthenticationNotSupported);
-    public const string PasswordTooLong = nameof(PasswordTooLong);
-    public const string InvalidPreemptDelay = nameof(InvalidPreemptDelay);
-    public const string InvalidUnicast = nameof(InvalidUnicast);
-    public const string InvalidGratuitousArp = nameof(InvalidGratuitousArp);
-    public const string NoInterfaceAddress = nameof(NoInterfaceAddress);
-    public const string InvalidSyncGroup = nameof(InvalidSyncGroup);
-    public const string InvalidLvsSyncDaemon = nameof(InvalidLvsSyncDaemon);
-    public const string InvalidTrack = nameof(InvalidTrack);
+    public VrrpValidationException(VrrpRule rule, string message) : base(message) => Rule = rule;
 
-    public VrrpValidationException(string errorId, string message) : base(message) => ErrorId = errorId;
+    public VrrpRule Rule { get; }
+}
 
-    public string ErrorId { get; }
+/// <summary>What a VRRP instance or sync group is checked against before it runs.</summary>
+public enum VrrpRule
+{
+    InvalidName,
+    InterfaceNotFound,
+    InvalidVirtualRouterId,
+    InvalidPriority,
+    InvalidVersion,
+    InvalidVirtualAddress,
+    MixedAddressFamilies,
+    VersionAddressFamilyConflict,
+    InvalidAdvertisementInterval,
+    AuthenticationNotSupported,
+    PasswordTooLong,
+    InvalidPreemptDelay,
+    InvalidUnicast,
+    InvalidGratuitousArp,
+    NoInterfaceAddress,
+    InvalidSyncGroup,
+    InvalidLvsSyncDaemon,
+    InvalidTrack,
 }

@@ -10,7 +10,7 @@ namespace LvsPS.Native.Vrrp;
 public sealed class VrrpSocketException : Exception
 {
     public VrrpSocketException(int errno, string operation)
-        : base($"{operation}: {Netlink.Errno.Describe(errno)}{(errno is Netlink.Errno.EPERM or Netlink.Errno.EACCES ? ". Raw sockets need root or CAP_NET_RAW and CAP_NET_ADMIN: run pwsh as root (sudo pwsh)." : "")}")
+        : base($"{operation}: {Netlink.Errno.Describe(errno)}{(errno is Netlink.Errno.EPERM or Netlink.Errno.EACCES ? ". Raw sockets need CAP_NET_RAW, and address changes CAP_NET_ADMIN." : "")}")
         => Errno = errno;
 
     public int Errno { get; }

@@ -37,7 +37,7 @@ public sealed class VrrpSyncGroup
     public VrrpSyncGroup(string name)
     {
         if (string.IsNullOrWhiteSpace(name))
-            throw new VrrpValidationException(VrrpValidationException.InvalidSyncGroup, "A sync group needs a name (keepalived's vrrp_sync_group NAME).");
+            throw new VrrpValidationException(VrrpRule.InvalidSyncGroup, "A sync group needs a name (keepalived's vrrp_sync_group NAME).");
         Name = name;
     }
 
@@ -68,7 +68,7 @@ public sealed class VrrpSyncGroup
         lock (_lock)
         {
             if (_members.Keys.Any(m => m != member && string.Equals(m.Name, member.Name, StringComparison.OrdinalIgnoreCase)))
-                throw new VrrpValidationException(VrrpValidationException.InvalidSyncGroup, $"The sync group '{Name}' has a member named '{member.Name}' already.");
+                throw new VrrpValidationException(VrrpRule.InvalidSyncGroup, $"The sync group '{Name}' has a member named '{member.Name}' already.");
             _members.TryAdd(member, new MemberState());
         }
     }

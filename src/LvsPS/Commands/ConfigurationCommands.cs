@@ -67,7 +67,6 @@ public sealed class GetLvsTimeoutCommand : LvsCmdletBase
 [OutputType(typeof(IpvsTimeouts))]
 public sealed class SetLvsTimeoutCommand : LvsCmdletBase
 {
-    public const string NoTimeoutGiven = nameof(NoTimeoutGiven);
 
     // The kernel keeps a timeout as seconds × HZ (up to 1000) in a signed 32-bit int.
     private const uint MaxSeconds = int.MaxValue / 1000;
@@ -95,8 +94,7 @@ public sealed class SetLvsTimeoutCommand : LvsCmdletBase
     {
         if (!IsBound(nameof(Tcp)) && !IsBound(nameof(TcpFin)) && !IsBound(nameof(Udp)))
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give at least one of -Tcp, -TcpFin and -Udp (seconds)."),
-                NoTimeoutGiven, ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(ErrorMapper.Record(ErrorMapper.NoTimeoutGiven, new ArgumentException("No timeout was given: there is nothing to set."), null));
         }
         // 0 tells the kernel to leave a timeout unchanged, which is what an unbound parameter means.
         var timeouts = new IpvsTimeouts(Tcp, TcpFin, Udp);

@@ -110,7 +110,7 @@ public sealed class ExportLvsConfigurationCommand : LvsCmdletBase
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                WriteError(new ErrorRecord(e, "ConfigurationFileNotWritten", ErrorCategory.WriteError, file));
+                WriteError(ErrorMapper.Record(ErrorMapper.ConfigurationFileNotWritten, e, file));
             }
         });
         base.EndProcessing();
@@ -193,8 +193,7 @@ public sealed class ImportLvsConfigurationCommand : LvsCmdletBase
         string file = GetUnresolvedProviderPathFromPSPath(Path);
         if (!File.Exists(file))
         {
-            WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find the configuration file '{file}'."),
-                ErrorMapper.ConfigurationFileNotFound, ErrorCategory.ObjectNotFound, Path));
+            WriteError(ErrorMapper.Record(ErrorMapper.ConfigurationFileNotFound, new ItemNotFoundException($"Cannot find the configuration file '{file}'."), Path));
             return;
         }
         if (Read(file) is not { } read)
@@ -224,7 +223,7 @@ public sealed class ImportLvsConfigurationCommand : LvsCmdletBase
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(e, "ConfigurationFileNotRead", ErrorCategory.ReadError, file));
+            WriteError(ErrorMapper.Record(ErrorMapper.ConfigurationFileNotRead, e, file));
         }
         return null;
     }

@@ -111,8 +111,8 @@ public sealed class GetLvsConnectionCommand : LvsCmdletBase
     {
         if (Template && ExcludeTemplate)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Template lists only templates and -ExcludeTemplate none: give one of them."),
-                ErrorMapper.TemplateSwitchConflict, ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(ErrorMapper.Record(ErrorMapper.TemplateSwitchConflict,
+                ErrorMapper.Invalid(ErrorMapper.TemplateSwitchConflict, "-Template lists only templates and -ExcludeTemplate none: together they list nothing."), null));
         }
     }
 
@@ -154,7 +154,7 @@ public sealed class GetLvsConnectionCommand : LvsCmdletBase
             string file = GetUnresolvedProviderPathFromPSPath(Path);
             if (!File.Exists(file))
             {
-                WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find the file '{file}'."), "PathNotFound", ErrorCategory.ObjectNotFound, Path));
+                WriteError(ErrorMapper.Record(ErrorMapper.PathNotFound, new ItemNotFoundException($"Cannot find the file '{file}'."), Path));
                 return null;
             }
             WriteVerbose($"Parsing the saved connection table '{file}'.");

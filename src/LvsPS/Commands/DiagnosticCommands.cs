@@ -66,6 +66,6 @@ public sealed class TestLvsConfigurationCommand : HostCmdletBase
         WriteVerbose($"Checking {services!.Count} virtual services with {services.Sum(s => s.RealServers.Count)} real servers; {realServers.Count} real-server hosts inspected.");
         foreach (LvsFinding finding in LvsDiagnostics.Run(services, director!, realServers))
             if (finding.Severity >= MinimumSeverity)
-                WriteObject(finding);
+                WriteObject(DiagnosticFixes.WithFix(finding));
     }
 }

@@ -38,9 +38,8 @@ public abstract class DrainCmdletBase : RealServerSelectorCmdletBase
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(new IOException($"Cannot keep the previous weight of {t.Identity} in {Store.Directory}: {e.Message}. " +
-                $"Run as root, or point ${PreviousWeightStore.DirectoryVariable} at a writable directory.", e),
-                "DrainStateError", ErrorCategory.WriteError, t.Identity));
+            WriteError(ErrorMapper.Record(ErrorMapper.DrainStateError,
+                new IOException($"Cannot keep the previous weight of {t.Identity} in {Store.Directory}: {e.Message}", e), t.Identity));
             return false;
         }
     }
@@ -188,9 +187,8 @@ public sealed class SuspendLvsRealServerCommand : DrainCmdletBase
         foreach ((Target t, RealServer? last) in pending)
         {
             string message = string.Create(CultureInfo.InvariantCulture,
-                $"{t.Identity} still has {last?.ActiveConnections} active connections after {Timeout} s; it stays at weight 0 (Resume-LvsRealServer puts it back). " +
-                $"Wait longer with -Timeout, or see them with Get-LvsConnection -VirtualService {t.Service} -RealServerAddress {VirtualServiceKey.FormatEndpoint(t.Address, t.Port)}.");
-            WriteError(new ErrorRecord(new TimeoutException(message), ErrorMapper.DrainTimeout, ErrorCategory.OperationTimeout, t.Input));
+                $"{t.Identity} still has {last?.ActiveConnections} active connections after {Timeout} s; it stays at weight 0.");
+            WriteError(ErrorMapper.Record(ErrorMapper.DrainTimeout, new TimeoutException(message), t.Input));
         }
         foreach ((Target t, uint? previous, RealServer? last) in drained)
         {
@@ -268,9 +266,8 @@ public sealed class ResumeLvsRealServerCommand : DrainCmdletBase
             uint? weight = IsBound(nameof(Weight)) ? (uint)Weight : remembered;
             if (weight is null)
             {
-                WriteError(new ErrorRecord(new ItemNotFoundException(
-                    $"No previous weight of {t.Identity} is remembered (it was not suspended with Suspend-LvsRealServer, or was resumed already); give -Weight."),
-                    ErrorMapper.NoPreviousWeight, ErrorCategory.ObjectNotFound, t.Input));
+                WriteError(ErrorMapper.Record(ErrorMapper.NoPreviousWeight, new ItemNotFoundException(
+                    $"No previous weight of {t.Identity} is remembered (it was not suspended with Suspend-LvsRealServer, or was resumed already)."), t.Input));
                 return;
             }
             if (Read(t) is not { } current)

@@ -93,7 +93,7 @@ public sealed class ExportLvsKeepalivedConfigurationCommand : LvsCmdletBase
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(e, ErrorMapper.ConfigurationWriteFailed, ErrorCategory.WriteError, file));
+            WriteError(ErrorMapper.Record(ErrorMapper.ConfigurationWriteFailed, e, file));
         }
     }
 

@@ -38,8 +38,7 @@ public abstract class HealthCheckSelectorCmdletBase : LvsCmdletBase
                 var pattern = new WildcardPattern(n, WildcardOptions.IgnoreCase);
                 HealthEngine[] matches = HealthCheckRegistry.All.Where(e => pattern.IsMatch(e.Name)).ToArray();
                 if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(n))
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"No health checks are named '{n}'; list them with Get-LvsHealthCheck."),
-                        ErrorMapper.HealthCheckNotFound, ErrorCategory.ObjectNotFound, n));
+                    WriteError(ErrorMapper.Record(ErrorMapper.HealthCheckNotFound, new ItemNotFoundException($"No health checks are named '{n}'."), n));
                 found.AddRange(matches);
             }
         return found.Distinct().Where(e => !IsBound(nameof(NetworkNamespace)) || e.NetworkNamespace == NetworkNamespace);
@@ -130,8 +129,7 @@ public sealed class StopLvsHealthCheckCommand : HealthCheckSelectorCmdletBase
     protected override void ProcessRecord()
     {
         if (Restore && Remove)
-            ThrowTerminatingError(new ErrorRecord(ErrorMapper.Invalid(ErrorMapper.HealthCheckOptionConflict, "Give -Restore or -Remove, not both."),
-                ErrorMapper.HealthCheckOptionConflict, ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(ErrorMapper.Map(ErrorMapper.Invalid(ErrorMapper.HealthCheckOptionConflict, "-Restore and -Remove ask for two different ends of the real servers."), null).Record);
         HealthStopMode mode = Restore ? HealthStopMode.Restore : Remove ? HealthStopMode.Remove : HealthStopMode.Leave;
         foreach (HealthEngine engine in Engines())
         {
@@ -193,8 +191,7 @@ public sealed class WaitLvsHealthCheckCommand : HealthCheckSelectorCmdletBase
     protected override void ProcessRecord()
     {
         if (State == HealthState.Unknown)
-            ThrowTerminatingError(new ErrorRecord(ErrorMapper.Invalid(ErrorMapper.HealthCheckOptionConflict, "-State Unknown cannot be waited for; wait for Up or Down."),
-                ErrorMapper.HealthCheckOptionConflict, ErrorCategory.InvalidArgument, State));
+            ThrowTerminatingError(ErrorMapper.Map(ErrorMapper.Invalid(ErrorMapper.HealthCheckOptionConflict, "-State Unknown cannot be waited for: it is where checks start, not where they end."), State).Record);
         HealthEngine[] engines = Engines().ToArray();
         var sw = Stopwatch.StartNew();
         List<LvsHealthCheck> rows;
@@ -212,7 +209,7 @@ public sealed class WaitLvsHealthCheckCommand : HealthCheckSelectorCmdletBase
         if (CancellationToken.IsCancellationRequested)
             return;
         string pending = rows.Count == 0 ? "no health check matches" : string.Join(", ", rows.Where(r => r.RealServerState != State).Select(r => $"{r.RealServer} is {r.RealServerState}").Distinct());
-        WriteError(new ErrorRecord(new TimeoutException($"Not every real server is {State} after {Timeout} s: {pending}."),
-            ErrorMapper.HealthCheckWaitTimeout, ErrorCategory.OperationTimeout, Name is null ? null : string.Join(",", Name)));
+        WriteError(ErrorMapper.Record(ErrorMapper.HealthCheckWaitTimeout, new TimeoutException($"Not every real server is {State} after {Timeout} s: {pending}."),
+            Name is null ? null : string.Join(",", Name)));
     }
 }

@@ -106,7 +106,7 @@ public sealed class ExportLvsMetricCommand : LvsCmdletBase
         {
             if (File.Exists(temporary))
                 File.Delete(temporary);
-            WriteError(new ErrorRecord(e, "MetricFileNotWritten", ErrorCategory.WriteError, file));
+            WriteError(ErrorMapper.Record(ErrorMapper.MetricFileNotWritten, e, file));
         }
     }
 }

@@ -156,8 +156,7 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     private (VirtualService, string?) Build()
     {
         if (IsBound(nameof(Forwarding)))
-            throw ErrorMapper.Invalid(ErrorMapper.ForwardingIsPerRealServer,
-                "A virtual service has no forwarding method: it is chosen per real server. Use Add-LvsRealServer -Forwarding Masquerade|Route|Tunnel.");
+            throw ErrorMapper.Invalid(ErrorMapper.ForwardingIsPerRealServer, "A virtual service has no forwarding method: it is chosen per real server.");
         (VirtualServiceKey key, string? ns) = SelectedService();
         var bound = new Dictionary<string, object>(MyInvocation.BoundParameters) { [ServiceOptions.Scheduler] = Scheduler };
         VirtualService service = ServiceOptions.Apply(new VirtualService { Key = key }, bound, WriteWarning);

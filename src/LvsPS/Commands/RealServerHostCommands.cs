@@ -44,7 +44,7 @@ public abstract class RealServerHostCmdletBase : HostCmdletBase
             {
                 if (InputParsing.ParseForwarding(Forwarding) is not (ForwardingMethod.Route or ForwardingMethod.Tunnel))
                     throw ErrorMapper.Invalid(ErrorMapper.ForwardingNeedsNoHostSetup,
-                        $"'{Forwarding}': a NAT (Masquerade) real server needs no VIP and no ARP suppression, only the director as its default gateway; prepare hosts for Route (DR) or Tunnel (TUN).");
+                        $"'{Forwarding}': a NAT (Masquerade) real server needs no VIP and no ARP suppression, only the director as its default gateway.");
             }))
             return null;
         var list = new List<IPAddress>();

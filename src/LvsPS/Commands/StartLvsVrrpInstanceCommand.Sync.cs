@@ -80,7 +80,7 @@ public sealed partial class StartLvsVrrpInstanceCommand
         if (LvsSyncDaemonInterface is null)
         {
             if (anySetting)
-                throw new VrrpValidationException(VrrpValidationException.InvalidLvsSyncDaemon, "-LvsSyncId, -LvsSyncMaxLength, -LvsSyncMulticastGroup, -LvsSyncPort and -LvsSyncTtl need -LvsSyncDaemonInterface (the interface of the sync multicast, such as eth1).");
+                throw new VrrpValidationException(VrrpRule.InvalidLvsSyncDaemon, "-LvsSyncId, -LvsSyncMaxLength, -LvsSyncMulticastGroup, -LvsSyncPort and -LvsSyncTtl need -LvsSyncDaemonInterface (the interface of the sync multicast, such as eth1).");
             return null;
         }
         return new SyncDaemon
@@ -108,7 +108,7 @@ public sealed partial class StartLvsVrrpInstanceCommand
     private void CheckSyncGroupParameters()
     {
         if (SyncGroupNotifyCommand is not null && SyncGroup is null)
-            throw new VrrpValidationException(VrrpValidationException.InvalidSyncGroup, "-SyncGroupNotifyCommand needs -SyncGroup (the group whose changes it reports).");
+            throw new VrrpValidationException(VrrpRule.InvalidSyncGroup, "-SyncGroupNotifyCommand needs -SyncGroup (the group whose changes it reports).");
         if (SyncGroupNotifyCommand is not null)
             Executable(SyncGroupNotifyCommand, networkNamespace: null); // refused before anything starts when it cannot run
     }
@@ -119,8 +119,7 @@ public sealed partial class StartLvsVrrpInstanceCommand
         if (options.LvsSyncDaemon is null || VrrpRegistry.SyncDaemonDriver(options.NetworkNamespace) is not { } driver)
             return;
         string where = options.NetworkNamespace is null ? "this network namespace" : $"network namespace '{options.NetworkNamespace}'";
-        ThrowTerminatingError(new ErrorRecord(
-            new InvalidOperationException($"The VRRP instance '{driver.Name}' drives the IPVS sync daemon of {where} already (there is one master and one backup daemon per namespace). Put both instances in one -SyncGroup and give -LvsSyncDaemonInterface to one of them."),
-            ErrorMapper.LvsSyncDaemonInUse, ErrorCategory.ResourceExists, Name));
+        ThrowTerminatingError(ErrorMapper.Record(ErrorMapper.LvsSyncDaemonInUse,
+            new InvalidOperationException($"The VRRP instance '{driver.Name}' drives the IPVS sync daemon of {where} already (there is one master and one backup daemon per namespace)."), Name));
     }
 }

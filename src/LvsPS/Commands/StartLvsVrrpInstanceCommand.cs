@@ -178,7 +178,7 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
             options.Validate();
             CheckSyncGroupParameters();
         }
-        catch (Exception e) when (e is VrrpValidationException or ScriptNotUsableException)
+        catch (Exception e) when (e is VrrpValidationException or ScriptNotUsableException or InvalidInputException)
         {
             ThrowTerminatingError(ErrorMapper.Map(e, Name).Record);
             return;
@@ -222,8 +222,8 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
     }
 
     private ErrorRecord InstanceExists()
-        => new(new InvalidOperationException($"A VRRP instance named '{Name}' is running already; stop it first (Stop-LvsVrrpInstance {Name}) or choose another name."),
-            ErrorMapper.VrrpInstanceExists, ErrorCategory.ResourceExists, Name);
+        => ErrorMapper.Record(ErrorMapper.VrrpInstanceExists,
+            new InvalidOperationException($"A VRRP instance named '{Name}' is running already in this PowerShell process."), Name);
 
     private VrrpInstanceOptions BuildOptions()
     {
@@ -270,12 +270,12 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
             return new VrrpTrackedInterface(words[0]);
         if (words.Length == 3 && words[1].Equals("weight", StringComparison.OrdinalIgnoreCase) && int.TryParse(words[2], out int w) && w is >= -253 and <= 253)
             return new VrrpTrackedInterface(words[0], w);
-        throw new VrrpValidationException(ErrorMapper.InvalidTrack, $"'{text}': give an interface name, optionally followed by 'weight N' with N from -253 to 253 (eth1 weight -20).");
+        throw ErrorMapper.Invalid(ErrorMapper.InvalidTrack, $"'{text}': give an interface name, optionally followed by 'weight N' with N from -253 to 253 (eth1 weight -20).");
     }
 
     private static VrrpTrackedScript ParseTrackScript(Hashtable table, string? networkNamespace)
     {
-        string name = table["Name"]?.ToString() ?? throw new VrrpValidationException(ErrorMapper.InvalidTrack, "A -TrackScript hashtable needs a Name.");
+        string name = table["Name"]?.ToString() ?? throw ErrorMapper.Invalid(ErrorMapper.InvalidTrack, "A -TrackScript hashtable needs a Name.");
         object? script = table["Script"] is PSObject pso ? pso.BaseObject : table["Script"];
         double interval = table["Interval"] is { } i ? Convert.ToDouble(i, System.Globalization.CultureInfo.InvariantCulture) : 1;
         double? timeout = table["Timeout"] is { } t ? Convert.ToDouble(t, System.Globalization.CultureInfo.InvariantCulture) : null;
@@ -283,12 +283,12 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
         int rise = table["Rise"] is { } r ? Convert.ToInt32(r, System.Globalization.CultureInfo.InvariantCulture) : 1;
         int fall = table["Fall"] is { } f ? Convert.ToInt32(f, System.Globalization.CultureInfo.InvariantCulture) : 1;
         if (interval <= 0 || timeout <= 0 || rise < 1 || fall < 1 || weight is < -253 or > 253)
-            throw new VrrpValidationException(ErrorMapper.InvalidTrack, $"Track script '{name}': Interval and Timeout must be positive, Rise and Fall at least 1, Weight -253 to 253.");
+            throw ErrorMapper.Invalid(ErrorMapper.InvalidTrack, $"Track script '{name}': Interval and Timeout must be positive, Rise and Fall at least 1, Weight -253 to 253.");
         IScript runnable = script switch
         {
             ScriptBlock sb => new PowerShellScript(sb),
             string command when !string.IsNullOrWhiteSpace(command) => Executable(command, networkNamespace),
-            _ => throw new VrrpValidationException(ErrorMapper.InvalidTrack, $"Track script '{name}': Script must be a script block or an executable with its arguments (/usr/local/bin/check_web.sh --port 80)."),
+            _ => throw ErrorMapper.Invalid(ErrorMapper.InvalidTrack, $"Track script '{name}': Script must be a script block or an executable with its arguments (/usr/local/bin/check_web.sh --port 80)."),
         };
         return new VrrpTrackedScript(name, runnable, TimeSpan.FromSeconds(interval), weight, rise, fall)
         {

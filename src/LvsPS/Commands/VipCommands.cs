@@ -67,7 +67,7 @@ public sealed class AddLvsVipCommand : HostCmdletBase
         int prefix = IsBound(nameof(PrefixLength)) ? PrefixLength : IpPrefix.HostLength(address);
         if (prefix > IpPrefix.HostLength(address))
         {
-            WriteError(new ErrorRecord(ErrorMapper.Invalid(ErrorMapper.InvalidAddress, $"/{prefix} is too long for {address}."), ErrorMapper.InvalidAddress, ErrorCategory.InvalidArgument, Address));
+            WriteError(ErrorMapper.Record(ErrorMapper.InvalidAddress, ErrorMapper.Invalid(ErrorMapper.InvalidAddress, $"/{prefix} is too long for {address}: an address of its family has {IpPrefix.HostLength(address)} bits."), Address));
             return;
         }
         string? ns = ResolveNamespace(null);

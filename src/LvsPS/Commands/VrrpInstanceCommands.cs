@@ -176,7 +176,7 @@ public sealed class SetLvsVrrpInstanceCommand : VrrpInstanceSelectorCmdletBase
         bool? fromNoPreempt = IsBound(nameof(NoPreempt)) ? !NoPreempt.IsPresent : null;
         bool? fromPreempt = IsBound(nameof(Preempt)) ? Preempt.IsPresent : null;
         if (fromNoPreempt is bool a && fromPreempt is bool b && a != b)
-            throw ErrorMapper.Invalid(ErrorMapper.PreemptConflict, "-NoPreempt and its old form -Preempt say opposite things; give -NoPreempt alone.");
+            throw ErrorMapper.Invalid(ErrorMapper.PreemptConflict, "-NoPreempt and its old form -Preempt say opposite things.");
         return fromNoPreempt ?? fromPreempt;
     }
 
@@ -186,7 +186,7 @@ public sealed class SetLvsVrrpInstanceCommand : VrrpInstanceSelectorCmdletBase
         {
             PreemptGiven();
         }
-        catch (IpvsValidationException e)
+        catch (InvalidInputException e)
         {
             ThrowTerminatingError(ErrorMapper.Map(e, null).Record);
         }
@@ -265,8 +265,8 @@ public sealed class WaitLvsVrrpInstanceCommand : VrrpInstanceSelectorCmdletBase
             if (reached)
                 WriteObject(instance);
             else
-                WriteError(new ErrorRecord(new TimeoutException($"The VRRP instance '{instance.Name}' is {instance.State}{(instance.IsRunning ? "" : " (stopped)")}, not {State}, after {Timeout} s."),
-                    ErrorMapper.VrrpWaitTimeout, ErrorCategory.OperationTimeout, instance.Name));
+                WriteError(ErrorMapper.Record(ErrorMapper.VrrpWaitTimeout,
+                    new TimeoutException($"The VRRP instance '{instance.Name}' is {instance.State}{(instance.IsRunning ? "" : " (stopped)")}, not {State}, after {Timeout} s."), instance.Name));
         }
     }
 }

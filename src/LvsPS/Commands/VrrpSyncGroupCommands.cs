@@ -57,8 +57,8 @@ public sealed class GetLvsVrrpSyncGroupCommand : LvsCmdletBase
             var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
             VrrpSyncGroup[] matches = all.Where(g => pattern.IsMatch(g.Name)).ToArray();
             if (matches.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(new ErrorRecord(new ItemNotFoundException($"There is no VRRP sync group named '{name}' with a running member in this PowerShell process; start members with Start-LvsVrrpInstance -SyncGroup {name}."),
-                    ErrorMapper.VrrpSyncGroupNotFound, ErrorCategory.ObjectNotFound, name));
+                WriteError(ErrorMapper.Record(ErrorMapper.VrrpSyncGroupNotFound,
+                    new ItemNotFoundException($"There is no VRRP sync group named '{name}' with a running member in this PowerShell process."), name));
             foreach (VrrpSyncGroup g in matches)
                 if (written.Add(g))
                     WriteObject(g);

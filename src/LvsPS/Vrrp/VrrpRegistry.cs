@@ -57,8 +57,7 @@ public static class VrrpRegistry
         => All.FirstOrDefault(i => i.IsRunning && i.LvsSyncDaemon != null && i.NetworkNamespace == networkNamespace);
 
     public static ErrorRecord NotFound(string name)
-        => new(new ItemNotFoundException($"There is no VRRP instance named '{name}' in this PowerShell process; list them with Get-LvsVrrpInstance."),
-            ErrorMapper.VrrpInstanceNotFound, ErrorCategory.ObjectNotFound, name);
+        => ErrorMapper.Record(ErrorMapper.VrrpInstanceNotFound, new ItemNotFoundException($"There is no VRRP instance named '{name}' in this PowerShell process."), name);
 }
 
 /// <summary>Completes -SyncGroup and Get-LvsVrrpSyncGroup -Name with the sync groups of this process.</summary>

@@ -31,7 +31,7 @@ internal sealed class VrrpSyncGroupNotifier
         ExecutableScript script = Commands.StartLvsVrrpInstanceCommand.Executable(command, networkNamespace: null);
         VrrpSyncGroupNotifier notifier = s_notifiers.GetOrAdd(group, g => new VrrpSyncGroupNotifier(g, script));
         if (notifier.Script.Description != script.Description)
-            throw new VrrpValidationException(VrrpValidationException.InvalidSyncGroup,
+            throw new VrrpValidationException(VrrpRule.InvalidSyncGroup,
                 $"The sync group '{group.Name}' runs '{notifier.Script.Description}' on its changes already; give the same -SyncGroupNotifyCommand or none.");
     }
 

@@ -77,7 +77,7 @@ internal static class NetlinkTargets
                 connection.Dump(request, (payload, _) => replies += payload.Length, () => replies = 0, "fuzz dump");
                 break;
             default:
-                int[] results = connection.ExecuteBatch(3, (w, _, flags, seq) => request(w, flags, seq), "fuzz batch");
+                NetlinkAnswer[] results = connection.ExecuteBatch(3, (w, _, flags, seq) => request(w, flags, seq), "fuzz batch");
                 if (results.Length != 3)
                     throw new InvalidOperationException($"a batch of 3 came back with {results.Length} results");
                 break;

@@ -199,7 +199,7 @@ public sealed class IpvsadmRulesTests
         { "-A -t 10.0.0.3:80 -s rr -b sh-port", 1, "belongs to the 'sh' scheduler" },
         { "-A -t 10.0.0.3:80 -p 20 -M 255.0.255.0", 1, "not a contiguous netmask" },
         { "-A -t 10.0.0.3:0 -s rr", 1, "port 0" },
-        { "-A -t 10.0.0.3:80 --pe sip", 1, "needs a persistent service" },
+        { "-A -t 10.0.0.3:80 --pe sip", 1, "works only for a persistent service" },
         { "-A -f 0", 1, "firewall mark" },
         { "-A -f 7 -6\n-a -f 7 -r [2001:db8::7] -i", 2, "add -6" },
         { "-A -t 10.0.0.3:80 -6", 1, "-6 applies to firewall-mark" },
@@ -225,7 +225,7 @@ public sealed class IpvsadmRulesTests
     public void A_validation_failure_keeps_its_rule_id()
     {
         var e = Assert.Throws<ConfigurationFormatException>(() => IpvsadmRulesReader.Parse("-A -t 10.0.0.3:80 -s nosuch"));
-        Assert.Equal(IpvsValidation.UnknownScheduler, e.ErrorId);
+        Assert.Equal(IpvsRule.UnknownScheduler, e.Rule);
         Assert.StartsWith("<input>:1: ", e.Message);
     }
 

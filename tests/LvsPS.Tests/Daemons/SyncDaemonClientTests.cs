@@ -160,7 +160,6 @@ public sealed class SyncDaemonClientTests
         Assert.Equal(IpvsOperation.StartSyncDaemon, e.Operation);
         Assert.StartsWith("master sync daemon (mcast=eth0", e.Target);
         Assert.Contains("already runs", e.Message);
-        Assert.Contains("Stop-LvsSyncDaemon", e.Message);
     }
 
     [Fact]
@@ -194,7 +193,6 @@ public sealed class SyncDaemonClientTests
                 Replies.Done(m.Sequence)) },
         });
         Assert.Contains("real servers of another address family", e.Message);
-        Assert.Contains("remove them first", e.Message);
         Assert.Contains("tcp/10.0.0.3:80 -> [2001:db8::9]:80", e.Message);
     }
 

@@ -9,29 +9,29 @@ public sealed class SyncDaemonValidationTests
 {
     private static readonly SyncDaemon Valid = new() { State = SyncDaemonState.Master, Interface = "eth0" };
 
-    public static TheoryData<string, SyncDaemon> Invalid => new()
+    public static TheoryData<IpvsRule, SyncDaemon> Invalid => new()
     {
-        { SyncDaemonValidation.InvalidSyncInterface, Valid with { Interface = "" } },
-        { SyncDaemonValidation.InvalidSyncInterface, Valid with { Interface = "a-very-long-name" } }, // 16 characters
-        { SyncDaemonValidation.InvalidSyncInterface, Valid with { Interface = "eth 0" } },
-        { SyncDaemonValidation.InvalidSyncInterface, Valid with { Interface = "eth0/1" } },
-        { SyncDaemonValidation.SyncIdOutOfRange, Valid with { SyncId = 256 } },
-        { SyncDaemonValidation.TtlOutOfRange, Valid with { Ttl = 0 } },
-        { SyncDaemonValidation.SyncPortOutOfRange, Valid with { Port = 0 } },
-        { SyncDaemonValidation.SyncMaxLengthOutOfRange, Valid with { MaxLength = 0 } },
-        { SyncDaemonValidation.InvalidMulticastGroup, Valid with { MulticastGroup = IPAddress.Parse("10.0.0.1") } },
-        { SyncDaemonValidation.InvalidMulticastGroup, Valid with { MulticastGroup = IPAddress.Parse("2001:db8::1") } },
-        { SyncDaemonValidation.UnknownSyncDaemonState, Valid with { State = (SyncDaemonState)3 } },
+        { IpvsRule.InvalidSyncInterface, Valid with { Interface = "" } },
+        { IpvsRule.InvalidSyncInterface, Valid with { Interface = "a-very-long-name" } }, // 16 characters
+        { IpvsRule.InvalidSyncInterface, Valid with { Interface = "eth 0" } },
+        { IpvsRule.InvalidSyncInterface, Valid with { Interface = "eth0/1" } },
+        { IpvsRule.SyncIdOutOfRange, Valid with { SyncId = 256 } },
+        { IpvsRule.TtlOutOfRange, Valid with { Ttl = 0 } },
+        { IpvsRule.SyncPortOutOfRange, Valid with { Port = 0 } },
+        { IpvsRule.SyncMaxLengthOutOfRange, Valid with { MaxLength = 0 } },
+        { IpvsRule.InvalidMulticastGroup, Valid with { MulticastGroup = IPAddress.Parse("10.0.0.1") } },
+        { IpvsRule.InvalidMulticastGroup, Valid with { MulticastGroup = IPAddress.Parse("2001:db8::1") } },
+        { IpvsRule.UnknownSyncDaemonState, Valid with { State = (SyncDaemonState)3 } },
     };
 
     [Theory]
     [MemberData(nameof(Invalid))]
-    public void Refused_with_its_rule_id_and_nothing_sent(string errorId, SyncDaemon daemon)
+    public void Refused_with_its_rule_id_and_nothing_sent(IpvsRule errorId, SyncDaemon daemon)
     {
         var kernel = new FakeKernel();
         using IpvsClient client = kernel.Open();
         var e = Assert.Throws<IpvsValidationException>(() => client.StartSyncDaemon(daemon));
-        Assert.Equal(errorId, e.ErrorId);
+        Assert.Equal(errorId, e.Rule);
         Assert.Empty(kernel.IpvsRequests);
     }
 
@@ -49,8 +49,8 @@ public sealed class SyncDaemonValidationTests
     {
         var kernel = new FakeKernel();
         using IpvsClient client = kernel.Open();
-        Assert.Equal(SyncDaemonValidation.UnknownSyncDaemonState,
-            Assert.Throws<IpvsValidationException>(() => client.StopSyncDaemon(0)).ErrorId);
+        Assert.Equal(IpvsRule.UnknownSyncDaemonState,
+            Assert.Throws<IpvsValidationException>(() => client.StopSyncDaemon(0)).Rule);
         Assert.Empty(kernel.IpvsRequests);
     }
 

@@ -95,7 +95,8 @@ public sealed class LvsDiagnosticsTests
     {
         LvsFinding f = Assert.Single(Run(Service(ForwardingMethod.Route, realServers: "10.0.0.7"), Director(), RealServer("10.0.0.7", arp: false)));
         Assert.Equal((DiagnosticChecks.ArpNotSuppressed, FindingSeverity.Error, "rs"), (f.Check, f.Severity, f.NetworkNamespace));
-        Assert.Equal("Set-LvsArpSuppression -NetworkNamespace rs", f.Fix);
+        Assert.Equal(("eth0", System.Net.IPAddress.Parse("10.0.0.3")), (f.Facts.Interface, f.Facts.Vip));
+        Assert.Equal("", f.Fix); // the core hands over facts; Test-LvsConfiguration words the fix
     }
 
     [Fact]
@@ -136,7 +137,7 @@ public sealed class LvsDiagnosticsTests
         // Without the real server to look at: advice at Info, with the director's address on its network.
         LvsFinding info = LvsDiagnostics.Run(new[] { nat }, Director(), Array.Empty<HostSnapshot>()).Single(f => f.Check == DiagnosticChecks.NatReturnPathUnverified);
         Assert.Equal(FindingSeverity.Info, info.Severity);
-        Assert.Contains("ip route replace default via 10.0.0.1", info.Fix);
+        Assert.Equal(System.Net.IPAddress.Parse("10.0.0.1"), info.Facts.Gateway);
     }
 
     [Fact]

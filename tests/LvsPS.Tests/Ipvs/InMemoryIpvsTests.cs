@@ -68,7 +68,7 @@ public sealed class InMemoryIpvsTests
         InMemoryIpvs ipvs = KernelLike();
         var bad = new RealServer { VirtualService = Web, Address = IPAddress.Parse("10.0.0.7"), Port = 8080, Forwarding = ForwardingMethod.Route };
         var e = Assert.Throws<IpvsValidationException>(() => ipvs.Apply(new[] { IpvsChange.Add(new VirtualService { Key = Web }), IpvsChange.Add(bad) }));
-        Assert.Equal(IpvsValidation.PortRemapNotPossible, e.ErrorId);
+        Assert.Equal(IpvsRule.PortRemapNotPossible, e.Rule);
         Assert.Empty(ipvs.GetVirtualServices());
         Assert.Equal(0, ipvs.ApplyCalls);
     }

@@ -12,7 +12,7 @@ public sealed class NotAvailableMessageTests
         var e = new IpvsNotAvailableException();
         Assert.Equal("the generic netlink family 'IPVS'", e.Missing);
         Assert.Contains("generic netlink family 'IPVS' is missing", e.Message);
-        Assert.Contains("modprobe ip_vs", e.Message);
+        Assert.DoesNotContain("modprobe", e.Message); // what to do is the cmdlet layer's advice
     }
 
     [Fact]
@@ -22,7 +22,7 @@ public sealed class NotAvailableMessageTests
         var e = IpvsNotAvailableException.ProcFileMissing("ip_vs_conn", inner);
         Assert.Equal("/proc/net/ip_vs_conn", e.Missing);
         Assert.StartsWith("The kernel has no IPVS: /proc/net/ip_vs_conn is missing.", e.Message);
-        Assert.Contains("modprobe ip_vs", e.Message);
+        Assert.DoesNotContain("modprobe", e.Message); // what to do is the cmdlet layer's advice
         Assert.DoesNotContain("netlink", e.Message);
         Assert.Same(inner, e.InnerException);
     }

@@ -12,41 +12,41 @@ public sealed class ValidationTests
     private static readonly VirtualService Good = new() { Key = Tcp, Scheduler = "wrr" };
     private static RealServer Dest(string address = "10.0.0.7", ushort port = 80) => new() { VirtualService = Tcp, Address = IPAddress.Parse(address), Port = port };
 
-    public static TheoryData<string, IpvsChange> Invalid => new()
+    public static TheoryData<IpvsRule, IpvsChange> Invalid => new()
     {
-        { IpvsValidation.UnknownScheduler, IpvsChange.Add(Good with { Scheduler = "fastest" }) },
-        { IpvsValidation.SchedulerFlagMismatch, IpvsChange.Add(Good with { SchedulerFlags = SchedulerFlags.Flag2 }) }, // sh-port on wrr
-        { IpvsValidation.InvalidPersistenceNetmask, IpvsChange.Add(new VirtualService { Key = Tcp6, Persistent = true, PersistencePrefixLength = 0 }) },
-        { IpvsValidation.InvalidPersistenceNetmask, IpvsChange.Update(new VirtualService { Key = Tcp6, Persistent = true, PersistencePrefixLength = 129 }) },
-        { IpvsValidation.InvalidPersistenceNetmask, IpvsChange.Add(Good with { Persistent = true, PersistencePrefixLength = 33 }) },
-        { IpvsValidation.PortZeroNeedsPersistence, IpvsChange.Add(Good with { Key = VirtualServiceKey.Parse("tcp/10.0.0.3:0") }) },
-        { IpvsValidation.PersistenceEngineNeedsPersistence, IpvsChange.Add(Good with { PersistenceEngine = "sip" }) },
-        { IpvsValidation.WeightOutOfRange, IpvsChange.Add(Dest() with { Weight = 70000 }) },
-        { IpvsValidation.ThresholdOrder, IpvsChange.Update(Dest() with { UpperThreshold = 10, LowerThreshold = 11 }) },
-        { IpvsValidation.ThresholdOrder, IpvsChange.Add(Dest() with { LowerThreshold = 5 }) }, // no upper threshold
-        { IpvsValidation.GueNeedsPort, IpvsChange.Add(Dest() with { Forwarding = ForwardingMethod.Tunnel, TunnelType = TunnelType.Gue }) },
-        { IpvsValidation.TunnelSettingsWithoutTunnel, IpvsChange.Add(Dest() with { Forwarding = ForwardingMethod.Route, TunnelPort = 6080 }) },
-        { IpvsValidation.PortRemapNotPossible, IpvsChange.Add(Dest(port: 8080) with { Forwarding = ForwardingMethod.Route }) },
-        { IpvsValidation.PortRemapNotPossible, IpvsChange.Add(Dest(port: 8080) with { Forwarding = ForwardingMethod.Tunnel }) },
-        { IpvsValidation.FamilyMismatch, IpvsChange.Add(Dest("2001:db8::7")) },
-        { IpvsValidation.FamilyMismatch, IpvsChange.Update(Dest("2001:db8::7") with { Forwarding = ForwardingMethod.Route }) },
-        { IpvsValidation.LocalForwarding, IpvsChange.Add(Dest() with { Forwarding = ForwardingMethod.Local }) },
+        { IpvsRule.UnknownScheduler, IpvsChange.Add(Good with { Scheduler = "fastest" }) },
+        { IpvsRule.SchedulerFlagMismatch, IpvsChange.Add(Good with { SchedulerFlags = SchedulerFlags.Flag2 }) }, // sh-port on wrr
+        { IpvsRule.InvalidPersistenceNetmask, IpvsChange.Add(new VirtualService { Key = Tcp6, Persistent = true, PersistencePrefixLength = 0 }) },
+        { IpvsRule.InvalidPersistenceNetmask, IpvsChange.Update(new VirtualService { Key = Tcp6, Persistent = true, PersistencePrefixLength = 129 }) },
+        { IpvsRule.InvalidPersistenceNetmask, IpvsChange.Add(Good with { Persistent = true, PersistencePrefixLength = 33 }) },
+        { IpvsRule.PortZeroNeedsPersistence, IpvsChange.Add(Good with { Key = VirtualServiceKey.Parse("tcp/10.0.0.3:0") }) },
+        { IpvsRule.PersistenceEngineNeedsPersistence, IpvsChange.Add(Good with { PersistenceEngine = "sip" }) },
+        { IpvsRule.WeightOutOfRange, IpvsChange.Add(Dest() with { Weight = 70000 }) },
+        { IpvsRule.ThresholdOrder, IpvsChange.Update(Dest() with { UpperThreshold = 10, LowerThreshold = 11 }) },
+        { IpvsRule.ThresholdOrder, IpvsChange.Add(Dest() with { LowerThreshold = 5 }) }, // no upper threshold
+        { IpvsRule.GueNeedsPort, IpvsChange.Add(Dest() with { Forwarding = ForwardingMethod.Tunnel, TunnelType = TunnelType.Gue }) },
+        { IpvsRule.TunnelSettingsWithoutTunnel, IpvsChange.Add(Dest() with { Forwarding = ForwardingMethod.Route, TunnelPort = 6080 }) },
+        { IpvsRule.PortRemapNotPossible, IpvsChange.Add(Dest(port: 8080) with { Forwarding = ForwardingMethod.Route }) },
+        { IpvsRule.PortRemapNotPossible, IpvsChange.Add(Dest(port: 8080) with { Forwarding = ForwardingMethod.Tunnel }) },
+        { IpvsRule.FamilyMismatch, IpvsChange.Add(Dest("2001:db8::7")) },
+        { IpvsRule.FamilyMismatch, IpvsChange.Update(Dest("2001:db8::7") with { Forwarding = ForwardingMethod.Route }) },
+        { IpvsRule.LocalForwarding, IpvsChange.Add(Dest() with { Forwarding = ForwardingMethod.Local }) },
     };
 
     [Theory]
     [MemberData(nameof(Invalid))]
-    public void Invalid_changes_throw_and_send_nothing(string errorId, IpvsChange change)
+    public void Invalid_changes_throw_and_send_nothing(IpvsRule errorId, IpvsChange change)
     {
         var kernel = new FakeKernel();
         using IpvsClient client = kernel.Open();
 
         var single = Assert.Throws<IpvsValidationException>(() => client.Apply(new[] { change }));
-        Assert.Equal(errorId, single.ErrorId);
+        Assert.Equal(errorId, single.Rule);
         Assert.False(string.IsNullOrWhiteSpace(single.Message));
 
         // Also as the last of a batch of otherwise good changes: validation comes before any send.
         var batch = new[] { IpvsChange.Add(Good), IpvsChange.Add(Dest()), change };
-        Assert.Equal(errorId, Assert.Throws<IpvsValidationException>(() => client.Apply(batch)).ErrorId);
+        Assert.Equal(errorId, Assert.Throws<IpvsValidationException>(() => client.Apply(batch)).Rule);
 
         Assert.Empty(kernel.SentAfterOpen);
     }
@@ -56,8 +56,8 @@ public sealed class ValidationTests
     {
         var kernel = new FakeKernel();
         using IpvsClient client = kernel.Open();
-        Assert.Equal(IpvsValidation.WeightOutOfRange, Assert.Throws<IpvsValidationException>(() => client.AddRealServer(Dest() with { Weight = 70000 })).ErrorId);
-        Assert.Equal(IpvsValidation.UnknownScheduler, Assert.Throws<IpvsValidationException>(() => client.UpdateVirtualService(Good with { Scheduler = "" })).ErrorId);
+        Assert.Equal(IpvsRule.WeightOutOfRange, Assert.Throws<IpvsValidationException>(() => client.AddRealServer(Dest() with { Weight = 70000 })).Rule);
+        Assert.Equal(IpvsRule.UnknownScheduler, Assert.Throws<IpvsValidationException>(() => client.UpdateVirtualService(Good with { Scheduler = "" })).Rule);
         Assert.Empty(kernel.SentAfterOpen);
     }
 

@@ -12,7 +12,7 @@ internal static class Replies
     /// An NLMSG_ERROR; error 0 is an ACK. <paramref name="capped"/> echoes only the request header
     /// (NLM_F_CAPPED, what the kernel does with NETLINK_CAP_ACK), else the whole request.
     /// </summary>
-    public static byte[] Error(SentMessage request, int errno, bool capped = true, string? extAck = null)
+    public static byte[] Error(SentMessage request, int errno, bool capped = true, string? extAck = null, uint? extAckOffset = null)
     {
         byte[] echoed = capped ? request.Raw[..16] : request.Raw;
         var body = new List<byte>();
@@ -27,7 +27,13 @@ internal static class Replies
             body.AddRange(text);
             Pad(body);
         }
-        ushort flags = (ushort)((capped ? netlink_h.NLM_F_CAPPED : 0) | (extAck != null ? netlink_h.NLM_F_ACK_TLVS : 0));
+        if (extAckOffset is uint offset)
+        {
+            body.AddRange(UInt16(8));
+            body.AddRange(UInt16(netlink_h.NLMSGERR_ATTR_OFFS));
+            body.AddRange(BitConverter.GetBytes(offset));
+        }
+        ushort flags = (ushort)((capped ? netlink_h.NLM_F_CAPPED : 0) | (extAck != null || extAckOffset != null ? netlink_h.NLM_F_ACK_TLVS : 0));
         return Message(netlink_h.NLMSG_ERROR, flags, request.Sequence, body.ToArray());
     }
 

@@ -49,7 +49,7 @@ public sealed class BatchTests
             Assert.Contains(changes[i].Target, e.Message);
         }
         Assert.Equal(IpvsOperation.AddRealServer, results[7].Error!.Operation);
-        Assert.Contains("Set-LvsRealServer", results[7].Error!.Message);
+        Assert.Contains("already exists", results[7].Error!.Message);
         Assert.All(results.Where(r => r.Succeeded), r => Assert.Null(r.Error));
 
         // The wire: ≥ 3 datagrams of ≤ 512 requests, only the last one of each acked, sequences consecutive, order kept.

@@ -19,13 +19,21 @@ public sealed class ExecuteTests
     [InlineData(false)]
     public void Extended_ack_text_surfaces_in_the_exception(bool capped)
     {
-        var socket = new FakeNetlinkSocket { Respond = d => new[] { Replies.Error(FakeNetlinkSocket.Parse(d)[0], Errno.EINVAL, capped, "Attribute failed policy validation") } };
+        var socket = new FakeNetlinkSocket { Respond = d => new[] { Replies.Error(FakeNetlinkSocket.Parse(d)[0], Errno.EINVAL, capped, "Attribute failed policy validation", 20) } };
         var connection = new NetlinkConnection(socket, 1);
         var e = Assert.Throws<NetlinkException>(() => connection.Execute(Build, null, "zero IPVS counters"));
-        Assert.Equal(Errno.EINVAL, e.Errno);
-        Assert.Contains("zero IPVS counters", e.Message);
-        Assert.Contains("EINVAL", e.Message);
-        Assert.Contains("(Attribute failed policy validation)", e.Message);
+        Assert.Equal((Errno.EINVAL, NetlinkFailure.KernelRefusal, "zero IPVS counters"), (e.Errno, e.Failure, e.Operation));
+        Assert.Equal(("Attribute failed policy validation", (int?)20), (e.ExtendedAckMessage, e.ExtendedAckOffset));
+        Assert.Equal("zero IPVS counters: the kernel refused it with EINVAL: Invalid argument (the kernel says: 'Attribute failed policy validation', at byte 20 of the request)", e.Message);
+    }
+
+    [Fact]
+    public void A_failed_send_is_a_transport_failure_not_a_refusal()
+    {
+        var socket = new FakeNetlinkSocket { Respond = _ => throw NetlinkException.FromErrno(Errno.ENOBUFS, "send(netlink)") };
+        var connection = new NetlinkConnection(socket, 1);
+        var e = Assert.Throws<NetlinkException>(() => connection.Execute(Build, null, "zero IPVS counters"));
+        Assert.Equal((NetlinkFailure.Transport, false), (e.Failure, e.IsKernelRefusal));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class FamilyResolutionTests
         var e = Assert.Throws<IpvsNotAvailableException>(() => IpvsClient.Open(kernel.Socket));
         var inner = Assert.IsType<GenericNetlinkFamilyNotFoundException>(e.InnerException);
         Assert.Equal("IPVS", inner.Family);
-        Assert.Contains("modprobe ip_vs", e.Message);
+        Assert.DoesNotContain("modprobe", e.Message); // what to do is the cmdlet layer's advice
         Assert.True(kernel.Socket.Disposed, "the socket must be closed when Open fails");
     }
 

@@ -12,7 +12,7 @@ public sealed class VrrpOptionsValidationTests
             AuthenticationPassword = password,
         };
 
-    private static string Id(VrrpInstanceOptions o) => Assert.Throws<VrrpValidationException>(o.Validate).ErrorId;
+    private static VrrpRule Id(VrrpInstanceOptions o) => Assert.Throws<VrrpValidationException>(o.Validate).Rule;
 
     [Fact]
     public void Valid_options_pass() => Options().Validate();
@@ -20,33 +20,33 @@ public sealed class VrrpOptionsValidationTests
     [Theory]
     [InlineData(0)]
     [InlineData(256)]
-    public void VRID_out_of_range(int vrid) => Assert.Equal(VrrpValidationException.InvalidVirtualRouterId, Id(Options(vrid: vrid)));
+    public void VRID_out_of_range(int vrid) => Assert.Equal(VrrpRule.InvalidVirtualRouterId, Id(Options(vrid: vrid)));
 
     [Fact]
-    public void Priority_zero_is_reserved() => Assert.Equal(VrrpValidationException.InvalidPriority, Id(Options(priority: 0)));
+    public void Priority_zero_is_reserved() => Assert.Equal(VrrpRule.InvalidPriority, Id(Options(priority: 0)));
 
     [Fact]
-    public void V2_with_IPv6_is_refused() => Assert.Equal(VrrpValidationException.VersionAddressFamilyConflict, Id(Options(vip: "2001:db8::3/64")));
+    public void V2_with_IPv6_is_refused() => Assert.Equal(VrrpRule.VersionAddressFamilyConflict, Id(Options(vip: "2001:db8::3/64")));
 
     [Theory]
     [InlineData(0.5)]
     [InlineData(1.5)]
     [InlineData(256)]
-    public void V2_interval_must_be_whole_seconds(double seconds) => Assert.Equal(VrrpValidationException.InvalidAdvertisementInterval, Id(Options(interval: seconds)));
+    public void V2_interval_must_be_whole_seconds(double seconds) => Assert.Equal(VrrpRule.InvalidAdvertisementInterval, Id(Options(interval: seconds)));
 
     [Theory]
     [InlineData(0.005)]
     [InlineData(41)]
-    public void V3_interval_is_in_centiseconds_up_to_4095(double seconds) => Assert.Equal(VrrpValidationException.InvalidAdvertisementInterval, Id(Options(version: 3, interval: seconds)));
+    public void V3_interval_is_in_centiseconds_up_to_4095(double seconds) => Assert.Equal(VrrpRule.InvalidAdvertisementInterval, Id(Options(version: 3, interval: seconds)));
 
     [Fact]
     public void V3_accepts_10_ms() => Options(version: 3, interval: 0.01).Validate();
 
     [Fact]
-    public void Password_longer_than_8_bytes_is_refused() => Assert.Equal(VrrpValidationException.PasswordTooLong, Id(Options(password: "123456789")));
+    public void Password_longer_than_8_bytes_is_refused() => Assert.Equal(VrrpRule.PasswordTooLong, Id(Options(password: "123456789")));
 
     [Fact]
-    public void Password_with_v3_is_refused() => Assert.Equal(VrrpValidationException.AuthenticationNotSupported, Id(Options(version: 3, password: "x")));
+    public void Password_with_v3_is_refused() => Assert.Equal(VrrpRule.AuthenticationNotSupported, Id(Options(version: 3, password: "x")));
 
     [Theory]
     [InlineData("10.0.0.3/33")]

@@ -154,7 +154,7 @@ public sealed class VrrpReceiveCaseTests
     public void More_than_255_addresses_are_refused_when_the_instance_is_configured()
     {
         VrrpInstanceOptions options = Options(vips: Vips(256).ToArray());
-        Assert.Equal(VrrpValidationException.InvalidVirtualAddress, Assert.Throws<VrrpValidationException>(options.Validate).ErrorId);
+        Assert.Equal(VrrpRule.InvalidVirtualAddress, Assert.Throws<VrrpValidationException>(options.Validate).Rule);
     }
 
     [Fact]

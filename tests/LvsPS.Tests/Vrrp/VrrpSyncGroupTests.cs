@@ -206,7 +206,7 @@ public sealed class VrrpSyncGroupTests
     {
         var h = new Harness();
         h.Add("VI_1", 100);
-        Assert.Equal(VrrpValidationException.InvalidSyncGroup, Assert.Throws<VrrpValidationException>(() => h.Add("vi_1", 100)).ErrorId);
-        Assert.Equal(VrrpValidationException.InvalidSyncGroup, Assert.Throws<VrrpValidationException>(() => new VrrpSyncGroup(" ")).ErrorId);
+        Assert.Equal(VrrpRule.InvalidSyncGroup, Assert.Throws<VrrpValidationException>(() => h.Add("vi_1", 100)).Rule);
+        Assert.Equal(VrrpRule.InvalidSyncGroup, Assert.Throws<VrrpValidationException>(() => new VrrpSyncGroup(" ")).Rule);
     }
 }
