@@ -4,7 +4,7 @@ using LvsPS.Native.Netlink;
 namespace LvsPS.Native.GenericNetlink;
 
 /// <summary>Resolves generic netlink family names to their (dynamic) ids, once per connection.</summary>
-public sealed class GenericNetlinkFamilies
+internal sealed class GenericNetlinkFamilies
 {
     private readonly NetlinkConnection _connection;
     private readonly Dictionary<string, ushort> _ids = new(StringComparer.Ordinal);

@@ -41,7 +41,7 @@ public sealed partial class IpvsClient : IIpvsClient
         => new(new NetlinkConnection(NetlinkSocket.Open(netlink_h.NETLINK_GENERIC, networkNamespace)), networkNamespace);
 
     /// <summary>Over any socket (tests use a fake one).</summary>
-    public static IpvsClient Open(INetlinkSocket socket, string? networkNamespace = null, uint firstSequence = 1)
+    internal static IpvsClient Open(INetlinkSocket socket, string? networkNamespace = null, uint firstSequence = 1)
         => new(new NetlinkConnection(socket, firstSequence), networkNamespace);
 
     public string? NetworkNamespace { get; }

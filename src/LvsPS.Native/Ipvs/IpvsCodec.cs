@@ -11,7 +11,7 @@ namespace LvsPS.Native.Ipvs;
 /// else host order; service flags as the {flags, mask} pair; IPv4 netmask in network order,
 /// IPv6 netmask as a prefix length.
 /// </summary>
-public static class IpvsCodec
+internal static class IpvsCodec
 {
     /// <summary>Service flags that the kernel adds itself and that must not be read as settings.</summary>
     private const uint KernelOnlyServiceFlags = IP_VS_SVC_F_HASHED;

@@ -13,7 +13,7 @@ namespace LvsPS.Native.Ipvs;
 /// confirms: ipvsadm --mcast-port 8849 reads back as 8849). STATE and SYNC_ID are u32, SYNC_MAXLEN
 /// u16, MCAST_TTL u8, MCAST_GROUP a 4-byte in_addr, MCAST_GROUP6 a 16-byte in6_addr.
 /// </summary>
-public static class SyncDaemonCodec
+internal static class SyncDaemonCodec
 {
     /// <summary>The nested IPVS_CMD_ATTR_DAEMON for NEW_DAEMON: the required three, then what was given.</summary>
     public static void WriteDaemon(NetlinkWriter w, SyncDaemon d)

@@ -1,7 +1,7 @@
 namespace LvsPS.Native.Netlink;
 
 /// <summary>One netlink datagram socket: what <see cref="NetlinkConnection"/> needs of the kernel.</summary>
-public interface INetlinkSocket : IDisposable
+internal interface INetlinkSocket : IDisposable
 {
     /// <summary>Sends the bytes as one datagram (one sendmsg), which may hold many messages.</summary>
     void Send(ReadOnlySpan<byte> datagram);

@@ -9,7 +9,7 @@ namespace LvsPS.Native.Netlink;
 /// A truncated or malformed attribute stops the iteration and is kept as <see cref="Error"/>;
 /// unknown types are simply skipped by the caller.
 /// </summary>
-public ref struct NetlinkAttributeReader
+internal ref struct NetlinkAttributeReader
 {
     private ReadOnlySpan<byte> _rest;
 

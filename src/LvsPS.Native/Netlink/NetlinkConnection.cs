@@ -4,16 +4,16 @@ using LvsPS.Native.Interop;
 namespace LvsPS.Native.Netlink;
 
 /// <summary>Receives one reply message's payload (after the nlmsghdr) and its type.</summary>
-public delegate void NetlinkReplyHandler(ReadOnlySpan<byte> payload, ushort type);
+internal delegate void NetlinkReplyHandler(ReadOnlySpan<byte> payload, ushort type);
 
 /// <summary>Writes one request of a batch: the message for <c>index</c>, with the given header flags and sequence.</summary>
-public delegate void NetlinkBatchBuilder(NetlinkWriter writer, int index, ushort flags, uint sequence);
+internal delegate void NetlinkBatchBuilder(NetlinkWriter writer, int index, ushort flags, uint sequence);
 
 /// <summary>Writes one request message with the given header flags and sequence.</summary>
-public delegate void NetlinkRequestBuilder(NetlinkWriter writer, ushort flags, uint sequence);
+internal delegate void NetlinkRequestBuilder(NetlinkWriter writer, ushort flags, uint sequence);
 
 /// <summary>The kernel's answer to one request of a batch: errno 0 when applied, else its refusal in its own words when it gave them.</summary>
-public readonly record struct NetlinkAnswer(int Errno, string? ExtendedAckMessage = null, int? ExtendedAckOffset = null)
+internal readonly record struct NetlinkAnswer(int Errno, string? ExtendedAckMessage = null, int? ExtendedAckOffset = null)
 {
     public bool Succeeded => Errno == 0;
 }
@@ -24,7 +24,7 @@ public readonly record struct NetlinkAnswer(int Errno, string? ExtendedAckMessag
 /// dump was inconsistent), and batches of many requests per sendmsg with each failure
 /// matched back to its request by sequence number. Not thread-safe: one caller at a time.
 /// </summary>
-public sealed class NetlinkConnection : IDisposable
+internal sealed class NetlinkConnection : IDisposable
 {
     /// <summary>Requests per sendmsg; each add-dest is ≈108 bytes, so this stays near 64 KiB.</summary>
     public const int MaxBatchRequests = 512;

@@ -4,7 +4,7 @@ using LvsPS.Native.Interop;
 namespace LvsPS.Native.Netlink;
 
 /// <summary>Iterates the netlink messages in one received datagram.</summary>
-public ref struct NetlinkMessageReader
+internal ref struct NetlinkMessageReader
 {
     private ReadOnlySpan<byte> _rest;
 
@@ -46,7 +46,7 @@ public ref struct NetlinkMessageReader
 }
 
 /// <summary>Decodes the body of an NLMSG_ERROR message (struct nlmsgerr and extended-ACK TLVs).</summary>
-public static class NetlinkErrorMessage
+internal static class NetlinkErrorMessage
 {
     /// <summary>Returns the (negative or zero) error code, and the extended-ACK text if any.</summary>
     public static int Decode(ReadOnlySpan<byte> payload, ushort flags, out string? message)

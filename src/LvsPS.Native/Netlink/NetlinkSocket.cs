@@ -10,7 +10,7 @@ namespace LvsPS.Native.Netlink;
 /// created in, so a namespaced socket is created on a short-lived thread that first
 /// joined the namespace (setns affects only the calling thread).
 /// </summary>
-public sealed unsafe class NetlinkSocket : INetlinkSocket
+internal sealed unsafe class NetlinkSocket : INetlinkSocket
 {
     private const int SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, SOL_SOCKET = 1;
     private const int SO_SNDBUF = 7, SO_RCVBUF = 8, SO_RCVTIMEO = 20, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33;

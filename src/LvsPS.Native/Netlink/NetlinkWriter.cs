@@ -10,7 +10,7 @@ namespace LvsPS.Native.Netlink;
 /// Appends netlink messages and their attributes to one growable buffer, so that many
 /// requests can leave in a single sendmsg. Lengths are patched when a message or a nest ends.
 /// </summary>
-public sealed class NetlinkWriter
+internal sealed class NetlinkWriter
 {
     private byte[] _buffer;
     private int _length;

@@ -27,7 +27,7 @@ public sealed class RouteNetlinkClient : IRouteNetlink
 {
     private readonly NetlinkConnection _connection;
 
-    public RouteNetlinkClient(NetlinkConnection connection, string? networkNamespace = null)
+    internal RouteNetlinkClient(NetlinkConnection connection, string? networkNamespace = null)
     {
         _connection = connection;
         NetworkNamespace = networkNamespace;

@@ -9,7 +9,7 @@ namespace LvsPS.Native.Vrrp;
 /// 5.3.8), v3 also over the IPv4 or IPv6 pseudo-header (RFC 5798 5.2.8) with the packet's
 /// actual destination, which is the peer's address in unicast mode.
 /// </summary>
-public static class VrrpChecksum
+internal static class VrrpChecksum
 {
     public const byte IpProtocol = 112;
 

@@ -8,7 +8,7 @@ namespace LvsPS.Native.Vrrp;
 /// Encodes and decodes VRRP messages (the IP payload). Decoding treats every byte as hostile:
 /// it never throws and answers with a <see cref="VrrpDropReason"/> instead.
 /// </summary>
-public static class VrrpCodec
+internal static class VrrpCodec
 {
     /// <summary>The VRRP message for <paramref name="advert"/>, checksummed for the given IP source and destination.</summary>
     public static byte[] Encode(VrrpAdvertisement advert, IPAddress source, IPAddress destination)
