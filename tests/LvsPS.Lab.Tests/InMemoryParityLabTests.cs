@@ -22,7 +22,7 @@ public sealed class InMemoryParityLabTests : IDisposable
     private static string SchedulerTheKernelLacks()
     {
         string dir = $"/lib/modules/{Shell.Run("uname", "-r").Trim()}/kernel/net/netfilter/ipvs";
-        string[] modules = Directory.Exists(dir) ? Directory.GetFiles(dir).Select(Path.GetFileName).ToArray()! : Array.Empty<string>();
+        string[] modules = Directory.Exists(dir) ? Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).ToArray() : Array.Empty<string>();
         return Schedulers.Names.FirstOrDefault(n => !modules.Any(m => m.StartsWith($"ip_vs_{n}.ko", StringComparison.Ordinal)))
             ?? throw new InvalidOperationException($"every scheduler module is in {dir}; the scenario needs one the kernel lacks");
     }

@@ -96,14 +96,14 @@ public sealed class ProcLabTests : IDisposable
     }
 
     [Fact]
-    public void TheTableIsTheNamespacesNotTheProcesss()
+    public async Task TheTableIsTheNamespacesNotTheProcesss()
     {
         Get(Vip + ":80", 1);
         // The root namespace (where the test process lives) never saw this traffic: reading there
         // must not return it, and reading the director's from another thread must.
         Assert.DoesNotContain(IpvsConnectionReader.Read().ToList(), c => c.ClientAddress.Equals(IPAddress.Parse(ClientIp)));
         IpvsConnectionParser parser = IpvsConnectionReader.Open(_director.Name);
-        int fromOtherThread = Task.Run(() => { using (parser) return (int)parser.CountMatching(); }).Result;
+        int fromOtherThread = await Task.Run(() => { using (parser) return (int)parser.CountMatching(); });
         Assert.Equal(1, fromOtherThread);
     }
 

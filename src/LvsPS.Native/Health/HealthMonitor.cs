@@ -94,6 +94,7 @@ public sealed partial class HealthMonitor
     /// into IPVS, inhibited ones in any case (weight 0 while down); quorum and sorry server are
     /// settled; each check's first probe is due 1 s + random(0..warmup) from now.
     /// </summary>
+    /// <param name="now">The monitor's clock at the start.</param>
     /// <param name="readFile">The current number in a FILE_CHECK's file (null: unreadable, counts as 0).</param>
     public HealthStep Start(TimeSpan now, Func<FileHealthCheck, long?>? readFile = null)
     {

@@ -30,6 +30,7 @@ public sealed partial class HealthEngine : IWorker, IDisposable
     private HealthStopMode? _stopMode;
 
     /// <param name="services">Validated now: a bad definition throws <see cref="HealthCheckDefinitionException"/> and nothing starts.</param>
+    /// <param name="options">The engine's clock, IPVS client, actuator and timing settings.</param>
     public HealthEngine(IReadOnlyList<HealthCheckedService> services, HealthEngineOptions options)
     {
         _options = options;

@@ -29,7 +29,7 @@ public static class DnsMessage
         return bytes.ToArray();
     }
 
-    /// <summary>What a datagram is to the query with <paramref name="id"/>.</summary>
+    /// <summary>What a datagram is to the query it answers (or does not).</summary>
     public enum Reply { Ignore, Pass, Error }
 
     /// <summary>keepalived: too short, another id or not a response (QR clear) is ignored; RCODE 0 passes, any other fails.</summary>

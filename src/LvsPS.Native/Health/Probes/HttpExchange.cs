@@ -58,7 +58,7 @@ public static class HttpExchange
 
 /// <summary>
 /// Reads one response as it arrives: finds the header, feeds the body (up to Content-Length) to
-/// MD5, keeps the body for a regex. <see cref="Verdict"/> applies keepalived's order: a full
+/// MD5, keeps the body for a regex. Its verdict applies keepalived's order: a full
 /// header, the status code, the digest, then the regex.
 /// </summary>
 public sealed class HttpResponseReader : IDisposable
