@@ -52,7 +52,7 @@ public sealed class ErrorModelTests(SessionFixture fixture) : IClassFixture<Sess
         HashSet<string> parameters = ParameterNames();
         var parameterWord = new Regex(@"(?<![\w-])-(" + string.Join("|", parameters.Select(Regex.Escape)) + @")\b"); // parameters are PascalCase: "-port" in "sh-port" is not one
         var cmdletName = new Regex(@"\b[A-Z][a-z]+-Lvs[A-Z]\w*");
-        List<string> strings = Strings(Source("out", "LvsPS", "LvsPS.Native.dll"));
+        List<string> strings = Strings(Source("out", "LvsPS", "Dependencies", "LvsPS.Native.dll"));
         Assert.True(strings.Count > 500, $"only {strings.Count} strings read: the scan is broken");
         Assert.Contains(strings, s => s.Contains("is not an IPv4 address in dotted-quad form")); // the scan sees messages
         string[] offending = strings.Where(s => cmdletName.IsMatch(s) || parameterWord.IsMatch(s)).ToArray();

@@ -25,6 +25,8 @@ public sealed class CommandInbox
     private volatile bool _closed;
     private int _workerThreadId;
 
+    /// <param name="kind">The worker's kind (VRRP instance, health checks), for messages.</param>
+    /// <param name="name">The worker's name, for messages.</param>
     /// <param name="wake">Makes the worker look at its inbox soon (writes its eventfd); called on the posting thread.</param>
     public CommandInbox(string kind, string name, Action wake)
     {

@@ -115,7 +115,7 @@ public sealed class SupervisorTests
         ShutdownReport report = await supervisor.ShutdownAllAsync(TimeSpan.FromSeconds(10));
 
         Assert.True(script.IsCompleted, "the shutdown returned before the script was terminated");
-        Assert.Equal(ScriptOutcome.Canceled, script.Result.Outcome);
+        Assert.Equal(ScriptOutcome.Canceled, (await script).Outcome);
         Assert.True(report.ScriptsTerminated);
         // The script still ran while the worker stopped; it was gone before the clean-ups, which ran last, in reverse.
         Assert.Equal(new[] { "1 running", "begin VI_1", "end VI_1", "cleanup second, 0 running", "cleanup first, 0 running" }, log.ToArray());
