@@ -39,6 +39,8 @@ public static partial class ErrorMapper
     public const string PreemptConflict = nameof(PreemptConflict);
     public const string TemplateSwitchConflict = nameof(TemplateSwitchConflict);
     public const string NoTimeoutGiven = nameof(NoTimeoutGiven);
+    /// <summary>A piped row (Import-Csv, Import-Clixml, ConvertFrom-Json, a hashtable) with a value that is not what its property takes.</summary>
+    public const string InvalidRecordProperty = nameof(InvalidRecordProperty);
     // The core's IPVS rules (IpvsRule), one id each.
     public const string UnknownScheduler = nameof(UnknownScheduler);
     public const string SchedulerFlagMismatch = nameof(SchedulerFlagMismatch);
@@ -152,6 +154,7 @@ public static partial class ErrorMapper
         [PreemptConflict] = new(ErrorCategory.InvalidArgument, false, _ => "Give -NoPreempt alone (-NoPreempt:$false preempts)."),
         [TemplateSwitchConflict] = new(ErrorCategory.InvalidArgument, false, _ => "Give -Template or -ExcludeTemplate, not both."),
         [NoTimeoutGiven] = new(ErrorCategory.InvalidArgument, false, _ => "Give at least one of -Tcp, -TcpFin and -Udp, in seconds."),
+        [InvalidRecordProperty] = new(ErrorCategory.InvalidData, false, _ => "Fix that property of the row (Get-Help about_LvsPS lists what each takes), or pipe the objects Get-LvsVirtualService and Get-LvsRealServer write."),
         [UnknownScheduler] = new(ErrorCategory.InvalidArgument, false, _ => "-Scheduler completes with the schedulers the kernel can load."),
         [SchedulerFlagMismatch] = new(ErrorCategory.InvalidArgument, false, _ => "Use the sh or mh scheduler with its flags, or drop -SchedulerFlag."),
         [InvalidPersistenceNetmask] = new(ErrorCategory.InvalidArgument, false, _ => "-PersistenceNetmask takes a mask (255.255.255.0) or a prefix length (24) for IPv4, a prefix length (64) for IPv6."),

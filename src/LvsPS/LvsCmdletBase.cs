@@ -136,7 +136,7 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
         if (service is null)
             WriteError(ErrorMapper.ServiceNotFound(key, target));
         else
-            WriteObject(service);
+            WriteObject(new LvsVirtualService(service));
     }
 
     /// <summary>

@@ -29,21 +29,19 @@ public static class LvsFormat
             ? key.FirewallMark.ToString(CultureInfo.InvariantCulture) + (key.Family == IpFamily.IPv6 ? " IPv6" : "")
             : VirtualServiceKey.FormatEndpoint(key.Address!, key.Port);
 
-    /// <summary>The persistence netmask as ipvsadm prints it (255.255.255.255, or a prefix length for IPv6).</summary>
-    public static string PersistenceNetmask(VirtualService s)
-        => IpvsValidation.FormatPersistenceNetmask(s.EffectivePrefixLength, s.Key.Family);
+    /// <summary>The tail of ipvsadm's service line: scheduler flags, persistence, netmask, one-packet, engine.</summary>
+    public static string Flags(LvsVirtualService s) => Flags(s.Record);
 
-    /// <summary>The tail of ipvsadm's service line: flags, persistence, netmask, one-packet, engine.</summary>
-    public static string Flags(VirtualService s)
+    private static string Flags(VirtualService s)
     {
         var parts = new List<string>();
         IReadOnlyList<string> flags = Schedulers.FormatFlags(s.Scheduler, s.SchedulerFlags);
         if (flags.Count > 0)
-            parts.Add(string.Join(",", flags));
+            parts.Add("(" + string.Join(",", flags) + ")");
         if (s.Persistent)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"persistent {s.PersistenceTimeout}"));
-            if (s.PersistencePrefixLength is int prefix)
+            if (s.PersistencePrefixLength is int prefix && prefix != (s.Key.Family == IpFamily.IPv6 ? 128 : 32))
                 parts.Add("mask " + IpvsValidation.FormatPersistenceNetmask(prefix, s.Key.Family));
         }
         if (s.OnePacket)
@@ -53,9 +51,37 @@ public static class LvsFormat
         return string.Join(" ", parts);
     }
 
-    public static ulong ActiveConnections(VirtualService s) => s.RealServers.Aggregate(0UL, (sum, d) => sum + d.ActiveConnections);
+    /// <summary>The two header lines of ipvsadm -Ln (after its version line), led by the namespace when there is one.</summary>
+    public static string ListingHeader(LvsVirtualService s)
+        => (s.NetworkNamespace is { } ns ? $"Network namespace: {ns}\n" : "") + ServiceHeader + "\n" + RealServerHeader;
 
-    public static ulong InactiveConnections(VirtualService s) => s.RealServers.Aggregate(0UL, (sum, d) => sum + d.InactiveConnections);
+    /// <summary>One service as ipvsadm -Ln lists it: its line, then a line per real server.</summary>
+    public static string Listing(LvsVirtualService s)
+    {
+        var text = new System.Text.StringBuilder(64 * (1 + s.RealServers.Count));
+        VirtualService r = s.Record;
+        text.Append(Protocol(r.Key).PadRight(4)).Append(' ').Append(LocalAddress(r.Key)).Append(' ').Append(r.Scheduler);
+        string flags = Flags(r);
+        if (flags.Length > 0)
+            text.Append(' ').Append(flags);
+        foreach (LvsRealServer d in s.RealServers)
+            text.Append('\n').Append(RealServerLine(d.Record));
+        return text.ToString();
+    }
+
+    /// <summary>The group header of Get-LvsRealServer's listing: the service, then ipvsadm's real-server header.</summary>
+    public static string RealServerGroup(LvsRealServer d)
+        => $"Virtual service: {d.VirtualService}" + (d.NetworkNamespace is { } ns ? $" (network namespace {ns})" : "") + "\n" + RealServerHeader;
+
+    /// <summary>A real server as ipvsadm -Ln lists it (a long IPv6 endpoint widens its line rather than being cut).</summary>
+    public static string RealServerLine(LvsRealServer d) => RealServerLine(d.Record);
+
+    private static string RealServerLine(RealServer d)
+        => string.Create(CultureInfo.InvariantCulture,
+            $"  -> {d.Endpoint,-28} {Forward(d.Forwarding),-7} {d.Weight,-6} {d.ActiveConnections,-10} {d.InactiveConnections}");
+
+    internal const string ServiceHeader = "Prot LocalAddress:Port Scheduler Flags";
+    internal const string RealServerHeader = "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn";
 
     /// <summary>The settings in a -WhatIf line: "scheduler wrr, persistent 20 s".</summary>
     internal static string Describe(VirtualService s)

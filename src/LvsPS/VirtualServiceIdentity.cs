@@ -29,6 +29,16 @@ public sealed class VirtualServiceIdentity
         NetworkNamespace = realServer.NetworkNamespace;
     }
 
+    public VirtualServiceIdentity(LvsVirtualService service)
+        : this((service ?? throw new ArgumentNullException(nameof(service))).Record)
+    {
+    }
+
+    public VirtualServiceIdentity(LvsRealServer realServer)
+        : this((realServer ?? throw new ArgumentNullException(nameof(realServer))).Record)
+    {
+    }
+
     public VirtualServiceKey Key { get; }
 
     /// <summary>The namespace the object was read from; null for text and for the current namespace.</summary>

@@ -20,8 +20,22 @@ public sealed class ViewTests(SessionFixture fixture) : IClassFixture<SessionFix
 
     private static string LineWith(string text, string start) => text.Split('\n').Single(l => l.TrimStart().StartsWith(start, StringComparison.Ordinal));
 
+    /// <summary>Core records as the cmdlets write them: the module's output types, made by its own converter.</summary>
+    private string RenderAs(string type, object[] records, string format = "Out-Default")
+    {
+        PowerShellSession.Result r = _ps.Invoke($"@(foreach ($r in $args[0]) {{ [{type}]$r }}) | {format}", new object[] { records });
+        Assert.Empty(r.AllErrors);
+        return r.HostText;
+    }
+
+    private string RenderServices(VirtualService[] records, string format = "Out-Default") => RenderAs("LvsPS.LvsVirtualService", records, format);
+
+    private string RenderRealServers(RealServer[] records, string format = "Out-Default") => RenderAs("LvsPS.LvsRealServer", records, format);
+
+    private static string[] Lines(string text) => text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToArray();
+
     [Fact]
-    public void Virtual_services_render_like_the_service_lines_of_ipvsadm()
+    public void Virtual_services_list_like_ipvsadm_Ln_each_followed_by_its_real_servers()
     {
         VirtualService fwmark = new()
         {
@@ -31,39 +45,56 @@ public sealed class ViewTests(SessionFixture fixture) : IClassFixture<SessionFix
         VirtualService v6 = new()
         {
             Key = VirtualServiceKey.Parse("tcp/[2001:db8::1]:443"), Scheduler = "wlc", Persistent = true, PersistenceTimeout = 600, PersistencePrefixLength = 64,
+            RealServers = new[] { Records.Dr("2001:db8:1234:5678:9abc:def0:1234:5678", service: VirtualServiceKey.Parse("tcp/[2001:db8::1]:443")) with { Forwarding = ForwardingMethod.Tunnel } },
         };
         VirtualService dns = new() { Key = VirtualServiceKey.Parse("udp/[2001:db8::1]:53"), Scheduler = "rr", OnePacket = true };
-        string text = Render(new object[] { new[] { Records.WebService(), fwmark, v6, dns } });
+        string text = RenderServices(new[] { Records.WebService(), fwmark, v6, dns });
 
-        string header = LineWith(text, "Prot");
-        Assert.Equal(new[] { "Prot", "LocalAddress:Port", "Scheduler", "Flags", "RealServers", "ActiveConn", "InActConn" }, Words(header));
-        Assert.Equal(new[] { "TCP", "10.0.0.3:80", "wrr", "persistent", "20", "2", "17", "47" }, Words(LineWith(text, "TCP  10.")));
-        Assert.Equal(new[] { "FWM", "3", "IPv6", "sh", "sh-fallback,sh-port", "persistent", "300", "0", "0", "0" }, Words(LineWith(text, "FWM")));
-        Assert.Equal(new[] { "TCP", "[2001:db8::1]:443", "wlc", "persistent", "600", "mask", "64", "0", "0", "0" }, Words(LineWith(text, "TCP  [2001")));
-        Assert.Equal(new[] { "UDP", "[2001:db8::1]:53", "rr", "ops", "0", "0", "0" }, Words(LineWith(text, "UDP")));
-        // The header's columns line up with the values, as in ipvsadm's table.
-        Assert.Equal(header.IndexOf("LocalAddress:Port", StringComparison.Ordinal), LineWith(text, "TCP  10.").IndexOf("10.0.0.3:80", StringComparison.Ordinal));
+        // ipvsadm -Ln's own lines (its version line aside), the header once.
+        Assert.Equal(new[]
+        {
+            "Prot LocalAddress:Port Scheduler Flags",
+            "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
+            "TCP  10.0.0.3:80 wrr persistent 20",
+            "  -> 10.0.0.7:80                  Route   1      12         40",
+            "  -> 10.0.0.8:80                  Route   3      5          7",
+            "FWM  3 IPv6 sh (sh-fallback,sh-port) persistent 300",
+            "TCP  [2001:db8::1]:443 wlc persistent 600 mask 64",
+            "  -> [2001:db8:1234:5678:9abc:def0:1234:5678]:443 Tunnel  1      0          0",
+            "UDP  [2001:db8::1]:53 rr ops",
+        }, Lines(text));
     }
 
     [Fact]
-    public void Real_servers_render_like_the_arrow_lines_of_ipvsadm_grouped_by_service()
+    public void The_listing_header_names_the_namespace_and_comes_again_when_it_changes()
+    {
+        string text = RenderServices(new[] { Records.WebService("lb1"), Records.WebService("lb1"), Records.WebService("lb2") });
+        string[] lines = Lines(text);
+        Assert.Equal(2, lines.Count(l => l == "Prot LocalAddress:Port Scheduler Flags"));
+        Assert.Equal("Network namespace: lb1", lines[0]);
+        Assert.Contains("Network namespace: lb2", lines);
+    }
+
+    [Fact]
+    public void Real_servers_list_like_the_arrow_lines_of_ipvsadm_under_their_service()
     {
         RealServer nat = new()
         {
             VirtualService = VirtualServiceKey.Parse("udp/10.0.0.3:53"), Address = System.Net.IPAddress.Parse("192.168.10.7"), Port = 5353,
             Forwarding = ForwardingMethod.Masquerade, Weight = 2, ActiveConnections = 0, InactiveConnections = 9,
         };
-        RealServer tunnel = Records.Dr("2001:db8::7", service: VirtualServiceKey.Parse("tcp/[2001:db8::1]:443")) with { Forwarding = ForwardingMethod.Tunnel, Weight = 0 };
-        string text = Render(new object[] { Records.WebService().RealServers.Append(nat).Append(tunnel).ToArray() });
+        string[] lines = Lines(RenderRealServers(Records.WebService().RealServers.Append(nat).ToArray()));
 
-        Assert.Contains("Virtual service: tcp/10.0.0.3:80", text);
-        Assert.Contains("Virtual service: udp/10.0.0.3:53", text);
-        Assert.Equal(new[] { "RemoteAddress:Port", "Forward", "Weight", "ActiveConn", "InActConn" }, Words(text.Split('\n').First(l => l.Contains("RemoteAddress:Port"))));
-        Assert.Equal(new[] { "->", "10.0.0.7:80", "Route", "1", "12", "40" }, Words(LineWith(text, "-> 10.0.0.7:80")));
-        Assert.Equal(new[] { "->", "10.0.0.8:80", "Route", "3", "5", "7" }, Words(LineWith(text, "-> 10.0.0.8:80")));
-        Assert.Equal(new[] { "->", "192.168.10.7:5353", "Masq", "2", "0", "9" }, Words(LineWith(text, "-> 192.168.10.7")));
-        Assert.Equal(new[] { "->", "[2001:db8::7]:443", "Tunnel", "0", "0", "0" }, Words(LineWith(text, "-> [2001:db8::7]")));
-        Assert.StartsWith("  -> 10.0.0.7:80", LineWith(text, "-> 10.0.0.7:80"));
+        Assert.Equal(new[]
+        {
+            "Virtual service: tcp/10.0.0.3:80",
+            "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
+            "  -> 10.0.0.7:80                  Route   1      12         40",
+            "  -> 10.0.0.8:80                  Route   3      5          7",
+            "Virtual service: udp/10.0.0.3:53",
+            "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
+            "  -> 192.168.10.7:5353            Masq    2      0          9",
+        }, lines);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ namespace LvsPS.Commands;
 /// </code>
 /// <para>Exports only the piped services, as rules text on the pipeline, and applies them in lb2.</para>
 /// </example>
-/// <input type="LvsPS.Native.Ipvs.VirtualService">Services to export instead of the whole table, bound to -InputObject.</input>
+/// <input type="LvsPS.LvsVirtualService">Services to export instead of the whole table, bound to -InputObject.</input>
 /// <output type="System.String">Without -Path, the rules or JSON text. Nothing with -Path.</output>
 /// <seealso cref="ImportLvsConfigurationCommand"/>
 /// <seealso cref="GetLvsVirtualServiceCommand"/>
@@ -66,12 +66,17 @@ public sealed class ExportLvsConfigurationCommand : LvsCmdletBase
 
     /// <summary>Services to export instead of the whole table, with their real servers (from Get-LvsVirtualService; -NoRealServer objects export without real servers).</summary>
     [Parameter(ValueFromPipeline = true)]
-    public VirtualService[] InputObject { get; set; } = null!;
+    public LvsVirtualService[] InputObject { get; set; } = null!;
 
     protected override void ProcessRecord()
     {
-        if (InputObject is not null)
-            _piped.AddRange(InputObject.Where(s => s is not null));
+        foreach (LvsVirtualService? s in InputObject ?? Array.Empty<LvsVirtualService>())
+        {
+            if (s?.InputError is { } invalid)
+                WriteFailure(invalid, s.Target);
+            else if (s is not null)
+                _piped.Add(s.Record);
+        }
     }
 
     protected override void EndProcessing()
@@ -163,12 +168,12 @@ public sealed class ExportLvsConfigurationCommand : LvsCmdletBase
 /// </example>
 /// <input type="None">This cmdlet takes no pipeline input.</input>
 /// <output type="LvsPS.LvsImportResult">The counts of what was done; with -PassThru the resulting services instead. Nothing with -WhatIf.</output>
-/// <output type="LvsPS.Native.Ipvs.VirtualService">With -PassThru, every service of the table afterwards.</output>
+/// <output type="LvsPS.LvsVirtualService">With -PassThru, every service of the table afterwards.</output>
 /// <seealso cref="ExportLvsConfigurationCommand"/>
 /// <seealso cref="NewLvsVirtualServiceCommand"/>
 /// <seealso cref="ClearLvsVirtualServiceCommand"/>
 [Cmdlet(VerbsData.Import, "LvsConfiguration", SupportsShouldProcess = true)]
-[OutputType(typeof(LvsImportResult), typeof(VirtualService))]
+[OutputType(typeof(LvsImportResult), typeof(LvsVirtualService))]
 public sealed class ImportLvsConfigurationCommand : LvsCmdletBase
 {
     /// <summary>The file to apply: ipvsadm rules or LvsPS JSON.</summary>
@@ -311,7 +316,8 @@ public sealed class ImportLvsConfigurationCommand : LvsCmdletBase
         if (IsWhatIf())
             return;
         if (PassThru)
-            WriteObject(IpvsadmOrder.Sort(client.GetVirtualServices()), enumerateCollection: true);
+            foreach (VirtualService s in IpvsadmOrder.Sort(client.GetVirtualServices()))
+                WriteObject(new LvsVirtualService(s));
         else
             WriteObject(new LvsImportResult
             {

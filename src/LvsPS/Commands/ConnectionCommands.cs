@@ -45,8 +45,8 @@ namespace LvsPS.Commands;
 /// </code>
 /// <para>Counts the entries of clients in 198.51.100.0/24 on tcp/10.0.0.3:443 per state, without ipvsadm -Lnc | grep.</para>
 /// </example>
-/// <input type="LvsPS.Native.Ipvs.VirtualService">A service from Get-LvsVirtualService (or its identity string), bound to -VirtualService.</input>
-/// <input type="LvsPS.Native.Ipvs.RealServer">A real server from Get-LvsRealServer: its service, Address and Port bind to -VirtualService, -RealServerAddress and -RealServerPort.</input>
+/// <input type="LvsPS.LvsVirtualService">A service from Get-LvsVirtualService (or its identity string), bound to -VirtualService.</input>
+/// <input type="LvsPS.LvsRealServer">A real server from Get-LvsRealServer: its service, Address and Port bind to -VirtualService, -RealServerAddress and -RealServerPort.</input>
 /// <output type="LvsPS.Native.Proc.IpvsConnection">The matching entries, in the kernel's order.</output>
 /// <seealso cref="GetLvsRealServerCommand"/>
 /// <seealso cref="GetLvsStatisticCommand"/>

@@ -23,7 +23,7 @@ public abstract class DrainCmdletBase : RealServerSelectorCmdletBase
     /// <summary>The real server with the weight it had before it was suspended, as the PreviousWeight property.</summary>
     protected static PSObject WithPreviousWeight(RealServer d, uint? previousWeight)
     {
-        var o = new PSObject(d);
+        var o = new PSObject(new LvsRealServer(d));
         o.Properties.Add(new PSNoteProperty("PreviousWeight", previousWeight));
         return o;
     }
@@ -83,14 +83,14 @@ public abstract class DrainCmdletBase : RealServerSelectorCmdletBase
 /// <para>Every real server of tcp/10.0.0.3:80 now has weight 0; PreviousWeight shows what Resume-LvsRealServer will restore.</para>
 /// </example>
 /// <parameter name="Timeout" default="300"/>
-/// <input type="LvsPS.Native.Ipvs.RealServer">Real servers from Get-LvsRealServer: their VirtualService, Address and Port bind by property name.</input>
+/// <input type="LvsPS.LvsRealServer">Real servers from Get-LvsRealServer: their VirtualService, Address and Port bind by property name.</input>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
-/// <output type="LvsPS.Native.Ipvs.RealServer">With -PassThru, each real server as the kernel reports it, with a PreviousWeight property. Nothing otherwise.</output>
+/// <output type="LvsPS.LvsRealServer">With -PassThru, each real server as the kernel reports it, with a PreviousWeight property. Nothing otherwise.</output>
 /// <seealso cref="ResumeLvsRealServerCommand"/>
 /// <seealso cref="SetLvsRealServerCommand"/>
 /// <seealso cref="GetLvsConnectionCommand"/>
 [Cmdlet(VerbsLifecycle.Suspend, "LvsRealServer", SupportsShouldProcess = true)]
-[OutputType(typeof(RealServer))]
+[OutputType(typeof(LvsRealServer))]
 public sealed class SuspendLvsRealServerCommand : DrainCmdletBase
 {
     private readonly List<(Target Target, uint? PreviousWeight)> _suspended = new();
@@ -236,13 +236,13 @@ public sealed class SuspendLvsRealServerCommand : DrainCmdletBase
 /// <para>Puts 10.0.0.7 back with weight 2 and forgets the remembered weight.</para>
 /// </example>
 /// <parameter name="Weight" default="The remembered weight"/>
-/// <input type="LvsPS.Native.Ipvs.RealServer">Real servers from Get-LvsRealServer: their VirtualService, Address and Port bind by property name.</input>
+/// <input type="LvsPS.LvsRealServer">Real servers from Get-LvsRealServer: their VirtualService, Address and Port bind by property name.</input>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
-/// <output type="LvsPS.Native.Ipvs.RealServer">With -PassThru, the real server as the kernel reports it afterwards. Nothing otherwise.</output>
+/// <output type="LvsPS.LvsRealServer">With -PassThru, the real server as the kernel reports it afterwards. Nothing otherwise.</output>
 /// <seealso cref="SuspendLvsRealServerCommand"/>
 /// <seealso cref="SetLvsRealServerCommand"/>
 [Cmdlet(VerbsLifecycle.Resume, "LvsRealServer", SupportsShouldProcess = true)]
-[OutputType(typeof(RealServer))]
+[OutputType(typeof(LvsRealServer))]
 public sealed class ResumeLvsRealServerCommand : DrainCmdletBase
 {
     /// <summary>The weight to put back (ipvsadm -w), 0 to 65535, instead of the remembered one.</summary>
@@ -278,7 +278,7 @@ public sealed class ResumeLvsRealServerCommand : DrainCmdletBase
             Client(t.Namespace).UpdateRealServer(current with { Weight = weight.Value });
             TryStore(t, () => Store.Forget(t.Namespace, t.Service, t.Address, t.Port));
             if (PassThru && Read(t) is { } after)
-                WriteObject(after);
+                WriteObject(new LvsRealServer(after));
         });
     }
 }

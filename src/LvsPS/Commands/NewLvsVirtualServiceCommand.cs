@@ -53,24 +53,24 @@ namespace LvsPS.Commands;
 /// line per service first, with its settings and real-server count. The second line sends the whole table in
 /// one netlink batch, like ipvsadm -R.</para>
 /// </example>
-/// <input type="LvsPS.Native.Ipvs.VirtualService">Whole service records, bound to -InputObject: created with their real servers, in batches per namespace.</input>
+/// <input type="LvsPS.LvsVirtualService">Whole service records, bound to -InputObject: created with their real servers, in batches per namespace.</input>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80 or fwmark/3, bound to -VirtualService.</input>
-/// <output type="LvsPS.Native.Ipvs.VirtualService">With -PassThru, each created service as the kernel reports it. Nothing otherwise.</output>
+/// <output type="LvsPS.LvsVirtualService">With -PassThru, each created service as the kernel reports it. Nothing otherwise.</output>
 /// <seealso cref="GetLvsVirtualServiceCommand"/>
 /// <seealso cref="SetLvsVirtualServiceCommand"/>
 /// <seealso cref="RemoveLvsVirtualServiceCommand"/>
 /// <seealso cref="AddLvsRealServerCommand"/>
 [Cmdlet(VerbsCommon.New, "LvsVirtualService", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
-[OutputType(typeof(VirtualService))]
+[OutputType(typeof(LvsVirtualService))]
 public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBase
 {
     // The default set, so that a piped VirtualService record binds whole (scheduler, real
     // servers) rather than being converted to its bare identity.
     public const string InputObjectSet = "InputObject";
 
-    /// <summary>Whole service records (from Get-LvsVirtualService, possibly of another namespace, or constructed); their RealServers are added too. Piped or given as an array, they go in netlink batches per namespace.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet, HelpMessage = "VirtualService records to create, with their real servers.")]
-    public VirtualService[] InputObject { get; set; } = null!;
+    /// <summary>Whole services, with their real servers: objects from Get-LvsVirtualService (possibly of another namespace), their deserialized copies (Import-Clixml, jobs, remoting), rows of Import-Csv, objects of ConvertFrom-Json or hashtables, read by property name (VirtualService, Scheduler, SchedulerFlags, Persistent, PersistenceTimeout, PersistenceNetmask, OnePacket, PersistenceEngine, RealServers). Piped or given as an array, they go in netlink batches per namespace.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet, HelpMessage = "Services to create, with their real servers.")]
+    public LvsVirtualService[] InputObject { get; set; } = null!;
 
     /// <summary>The scheduler (ipvsadm -s): rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos. wlc when omitted, as with ipvsadm. Tab completion lists them.</summary>
     [Parameter(ParameterSetName = IdentitySet)]
@@ -177,20 +177,31 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     /// The bulk path: every valid service and its real servers are queued per namespace and go to the
     /// kernel together (hundreds of requests per sendmsg). -WhatIf asks once per service, as it arrives.
     /// </summary>
-    private void Collect(VirtualService[] services)
+    private void Collect(LvsVirtualService[] services)
     {
-        foreach (VirtualService? service in services)
+        foreach (LvsVirtualService? piped in services)
         {
             if (CancellationToken.IsCancellationRequested)
                 return;
-            if (service is null || !TryValidate(service, service))
+            if (piped is null)
                 continue;
-            var realServers = new List<RealServer>(service.RealServers.Count);
-            foreach (RealServer d in service.RealServers)
+            if (piped.InputError is { } invalid)
             {
+                WriteFailure(invalid, piped.Target);
+                continue;
+            }
+            VirtualService service = piped.Record;
+            if (!TryValidate(service, piped.Target))
+                continue;
+            // Errors about a real server point at it as the user holds it: the object in RealServers, or the record inside a piped record.
+            var realServers = new List<(RealServer Record, object Target)>(service.RealServers.Count);
+            foreach (LvsRealServer item in piped.RealServers)
+            {
+                RealServer d = item.Record;
                 RealServer own = d.VirtualService == service.Key ? d : d with { VirtualService = service.Key };
-                if (TryValidate(own, d))
-                    realServers.Add(own);
+                object target = piped.Source is null ? item : d;
+                if (TryValidate(own, target))
+                    realServers.Add((own, target));
             }
             string realServerText = realServers.Count == 1 ? "1 real server" : $"{realServers.Count} real servers";
             if (!ShouldProcess(service.Key.ToString(), $"Create virtual service ({LvsFormat.Describe(service)}, {realServerText})"))
@@ -198,9 +209,9 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
             string? ns = ResolveNamespace(service.NetworkNamespace);
             if (!_pending.TryGetValue(ns ?? "", out Batch? batch))
                 _pending[ns ?? ""] = batch = new Batch(ns);
-            batch.Add(IpvsChange.Add(service with { RealServers = Array.Empty<RealServer>() }), service);
-            foreach (RealServer d in realServers)
-                batch.Add(IpvsChange.Add(d), d);
+            batch.Add(IpvsChange.Add(service with { RealServers = Array.Empty<RealServer>() }), piped.Target);
+            foreach ((RealServer d, object target) in realServers)
+                batch.Add(IpvsChange.Add(d), target);
             batch.Services.Add(service.Key);
             if (batch.Changes.Count >= FlushChanges)
             {
@@ -232,7 +243,7 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
         {
             foreach (VirtualService s in Client(batch.Namespace).GetVirtualServices())
                 if (created.Contains(s.Key))
-                    WriteObject(s);
+                    WriteObject(new LvsVirtualService(s));
         });
     }
 

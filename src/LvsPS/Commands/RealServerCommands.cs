@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Net;
+using LvsPS.Native.Configuration;
 using LvsPS.Native.Ipvs;
 
 namespace LvsPS.Commands;
@@ -47,15 +48,15 @@ namespace LvsPS.Commands;
 /// <para>Each piped service binds to -VirtualService; the new real server starts quiesced (weight 0) until
 /// Set-LvsRealServer gives it a weight.</para>
 /// </example>
-/// <input type="LvsPS.Native.Ipvs.RealServer">Whole real-server records, bound to -InputObject: each added to the service it names, in batches per namespace.</input>
-/// <input type="LvsPS.Native.Ipvs.VirtualService">A service (or its identity string, tcp/10.0.0.3:80), bound to -VirtualService.</input>
-/// <output type="LvsPS.Native.Ipvs.RealServer">With -PassThru, each added real server as the kernel reports it. Nothing otherwise.</output>
+/// <input type="LvsPS.LvsRealServer">Whole real-server records, bound to -InputObject: each added to the service it names, in batches per namespace.</input>
+/// <input type="LvsPS.LvsVirtualService">A service (or its identity string, tcp/10.0.0.3:80), bound to -VirtualService.</input>
+/// <output type="LvsPS.LvsRealServer">With -PassThru, each added real server as the kernel reports it. Nothing otherwise.</output>
 /// <seealso cref="GetLvsRealServerCommand"/>
 /// <seealso cref="SetLvsRealServerCommand"/>
 /// <seealso cref="RemoveLvsRealServerCommand"/>
 /// <seealso cref="NewLvsVirtualServiceCommand"/>
 [Cmdlet(VerbsCommon.Add, "LvsRealServer", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
-[OutputType(typeof(RealServer))]
+[OutputType(typeof(LvsRealServer))]
 public sealed class AddLvsRealServerCommand : RealServerCmdletBase
 {
     public const string IdentitySet = "VirtualService";
@@ -78,12 +79,12 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
     [ValidateRange(0, 65535)]
     public override int? Port { get; set; }
 
-    /// <summary>Whole real-server records (constructed, or from Get-LvsRealServer); each is added to the service it names. Piped or given as an array, they go in netlink batches per namespace.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet, HelpMessage = "RealServer records to add.")]
-    public RealServer[] InputObject { get; set; } = null!;
+    /// <summary>Whole real servers, each added to the service it names: objects from Get-LvsRealServer, their deserialized copies (Import-Clixml, jobs, remoting), rows of Import-Csv, objects of ConvertFrom-Json or hashtables, read by property name (VirtualService, Address, Port, Forwarding, Weight, UpperThreshold, LowerThreshold, TunnelType, TunnelPort, TunnelChecksum). Piped or given as an array, they go in netlink batches per namespace.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet, HelpMessage = "Real servers to add.")]
+    public LvsRealServer[] InputObject { get; set; } = null!;
 
     /// <summary>Piped records wait here, per namespace, until EndProcessing (or a full batch) sends them.</summary>
-    private readonly Dictionary<string, (string? Namespace, List<RealServer> Items)> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? Namespace, List<LvsRealServer> Items)> _pending = new(StringComparer.Ordinal);
 
     protected override void ProcessRecord()
     {
@@ -110,25 +111,33 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
     protected override void EndProcessing()
     {
         if (!CancellationToken.IsCancellationRequested)
-            foreach ((string? ns, List<RealServer> items) in _pending.Values)
+            foreach ((string? ns, List<LvsRealServer> items) in _pending.Values)
                 Send(ns, items);
         _pending.Clear();
         base.EndProcessing();
     }
 
     /// <summary>The bulk path: valid records are queued per namespace; -WhatIf asks for each as it arrives.</summary>
-    private void Collect(RealServer[] realServers)
+    private void Collect(LvsRealServer[] realServers)
     {
-        foreach (RealServer? d in realServers)
+        foreach (LvsRealServer? piped in realServers)
         {
             if (CancellationToken.IsCancellationRequested)
                 return;
-            if (d is null || !TryValidate(d, d) || !ShouldProcess(d.ToString(), $"Add real server ({LvsFormat.Describe(d)})"))
+            if (piped is null)
+                continue;
+            if (piped.InputError is { } invalid)
+            {
+                WriteFailure(invalid, piped.Target);
+                continue;
+            }
+            RealServer d = piped.Record;
+            if (!TryValidate(d, piped.Target) || !ShouldProcess(d.ToString(), $"Add real server ({LvsFormat.Describe(d)})"))
                 continue;
             string? ns = ResolveNamespace(d.NetworkNamespace);
             if (!_pending.TryGetValue(ns ?? "", out var group))
-                _pending[ns ?? ""] = group = (ns, new List<RealServer>());
-            group.Items.Add(d);
+                _pending[ns ?? ""] = group = (ns, new List<LvsRealServer>());
+            group.Items.Add(piped);
             if (group.Items.Count >= FlushChanges)
             {
                 _pending.Remove(ns ?? "");
@@ -138,17 +147,17 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
     }
 
     /// <summary>One batch per namespace; each refusal becomes its own error record, with the refused record as target.</summary>
-    private void Send(string? ns, List<RealServer> items)
+    private void Send(string? ns, List<LvsRealServer> items)
     {
         WriteVerbose($"Sending {items.Count} NEW_DEST requests in one batch{(ns is null ? "" : $" to network namespace '{ns}'")}.");
-        List<IpvsChangeResult> results = ApplyInChunks(ns, items.Select(IpvsChange.Add).ToList(), "Adding real servers");
+        List<IpvsChangeResult> results = ApplyInChunks(ns, items.Select(d => IpvsChange.Add(d.Record)).ToList(), "Adding real servers");
         var added = new List<RealServer>();
         for (int i = 0; i < results.Count; i++)
         {
             if (results[i].Error is { } error)
-                WriteFailure(error, items[i]);
+                WriteFailure(error, items[i].Target);
             else
-                added.Add(items[i]);
+                added.Add(items[i].Record);
         }
         if (PassThru && added.Count > 0)
             TryRun(ns, () => WriteFromKernel(ns, added));
@@ -162,7 +171,7 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
             var wanted = new HashSet<(IPAddress, ushort)>(group.Select(d => (d.Address, d.Port)));
             foreach (RealServer d in Client(ns).GetRealServers(group.Key))
                 if (wanted.Contains((d.Address, d.Port)))
-                    WriteObject(d);
+                    WriteObject(new LvsRealServer(d));
         }
     }
 }
@@ -200,14 +209,14 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
 /// <para>Each piped service binds to -VirtualService and brings its namespace along.</para>
 /// </example>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
-/// <input type="LvsPS.Native.Ipvs.VirtualService">A service from Get-LvsVirtualService.</input>
-/// <output type="LvsPS.Native.Ipvs.RealServer">The real servers, with their connection counts and Statistics.</output>
+/// <input type="LvsPS.LvsVirtualService">A service from Get-LvsVirtualService.</input>
+/// <output type="LvsPS.LvsRealServer">The real servers, with their connection counts and Statistics.</output>
 /// <seealso cref="AddLvsRealServerCommand"/>
 /// <seealso cref="SetLvsRealServerCommand"/>
 /// <seealso cref="RemoveLvsRealServerCommand"/>
 /// <seealso cref="GetLvsVirtualServiceCommand"/>
 [Cmdlet(VerbsCommon.Get, "LvsRealServer")]
-[OutputType(typeof(RealServer))]
+[OutputType(typeof(LvsRealServer))]
 public sealed class GetLvsRealServerCommand : LvsCmdletBase
 {
     /// <summary>The virtual service whose real servers to list: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsVirtualService. Every service when omitted.</summary>
@@ -233,9 +242,10 @@ public sealed class GetLvsRealServerCommand : LvsCmdletBase
         {
             (IPAddress? Address, ushort? Port)? filter = Filter();
             string? ns = ResolveNamespace(VirtualService?.NetworkNamespace);
+            // In ipvsadm's order, services and the real servers of each.
             IEnumerable<RealServer> found;
             if (VirtualService is null)
-                found = Client(ns).GetVirtualServices().SelectMany(s => s.RealServers);
+                found = IpvsadmOrder.Sort(Client(ns).GetVirtualServices()).SelectMany(s => s.RealServers);
             else
             {
                 IReadOnlyList<RealServer> all = Client(ns).GetRealServers(VirtualService.Key);
@@ -244,14 +254,14 @@ public sealed class GetLvsRealServerCommand : LvsCmdletBase
                     WriteError(ErrorMapper.ServiceNotFound(VirtualService.Key, VirtualService));
                     return;
                 }
-                found = all;
+                found = IpvsadmOrder.SortRealServers(all);
             }
             int written = 0;
             foreach (RealServer d in found)
             {
                 if (filter is { } f && ((f.Address is { } a && !d.Address.Equals(a)) || (f.Port is ushort p && d.Port != p)))
                     continue;
-                WriteObject(d);
+                WriteObject(new LvsRealServer(d));
                 written++;
             }
             if (written == 0 && filter is { } wanted)
@@ -310,14 +320,14 @@ public sealed class GetLvsRealServerCommand : LvsCmdletBase
 /// <parameter name="TunnelType" default="Unchanged">The new encapsulation of a tunnel real server (ipvsadm --tun-type): Ipip, Gue (needs a tunnel port) or Gre.</parameter>
 /// <parameter name="TunnelPort" default="Unchanged">The new GUE port (ipvsadm --tun-port), 1 to 65535.</parameter>
 /// <parameter name="TunnelChecksum" default="Unchanged">The new tunnel checksum mode: NoChecksum, Checksum or RemoteChecksum (ipvsadm --tun-nocsum, --tun-csum, --tun-remcsum).</parameter>
-/// <input type="LvsPS.Native.Ipvs.RealServer">Real servers from Get-LvsRealServer: their VirtualService, Address and Port bind by property name.</input>
+/// <input type="LvsPS.LvsRealServer">Real servers from Get-LvsRealServer: their VirtualService, Address and Port bind by property name.</input>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
-/// <output type="LvsPS.Native.Ipvs.RealServer">With -PassThru, the real server as the kernel reports it after the change. Nothing otherwise.</output>
+/// <output type="LvsPS.LvsRealServer">With -PassThru, the real server as the kernel reports it after the change. Nothing otherwise.</output>
 /// <seealso cref="GetLvsRealServerCommand"/>
 /// <seealso cref="AddLvsRealServerCommand"/>
 /// <seealso cref="SetLvsVirtualServiceCommand"/>
 [Cmdlet(VerbsCommon.Set, "LvsRealServer", SupportsShouldProcess = true)]
-[OutputType(typeof(RealServer))]
+[OutputType(typeof(LvsRealServer))]
 public sealed class SetLvsRealServerCommand : RealServerCmdletBase
 {
     protected override void ProcessRecord()
@@ -337,7 +347,7 @@ public sealed class SetLvsRealServerCommand : RealServerCmdletBase
             WriteVerbose($"Sending SET_DEST {t.Identity}: {LvsFormat.Describe(updated)} (was {LvsFormat.Describe(current)}).");
             Client(t.Namespace).UpdateRealServer(updated);
             if (PassThru && ReadRealServer(t.Namespace, t.Service, t.Address, t.Port, t.Identity) is { } after)
-                WriteObject(after);
+                WriteObject(new LvsRealServer(after));
         });
     }
 }
@@ -370,7 +380,7 @@ public sealed class SetLvsRealServerCommand : RealServerCmdletBase
 /// </code>
 /// <para>Removes the real servers that were quiesced and have no active connection left.</para>
 /// </example>
-/// <input type="LvsPS.Native.Ipvs.RealServer">Real servers from Get-LvsRealServer: their VirtualService, Address and Port bind by property name.</input>
+/// <input type="LvsPS.LvsRealServer">Real servers from Get-LvsRealServer: their VirtualService, Address and Port bind by property name.</input>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
 /// <output type="None">This cmdlet writes no output.</output>
 /// <seealso cref="AddLvsRealServerCommand"/>

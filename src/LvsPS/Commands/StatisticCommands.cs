@@ -34,7 +34,7 @@ namespace LvsPS.Commands;
 /// <para>Each piped service binds to -VirtualService with its namespace; -WhatIf shows 'Zero the counters' for each.</para>
 /// </example>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
-/// <input type="LvsPS.Native.Ipvs.VirtualService">A service from Get-LvsVirtualService (its namespace is used).</input>
+/// <input type="LvsPS.LvsVirtualService">A service from Get-LvsVirtualService (its namespace is used).</input>
 /// <output type="None">This cmdlet writes no output.</output>
 /// <seealso cref="GetLvsVirtualServiceCommand"/>
 /// <seealso cref="GetLvsRealServerCommand"/>
@@ -95,7 +95,7 @@ public sealed class ClearLvsStatisticCommand : LvsCmdletBase
 /// <para>Flat rows sort and export without reaching into nested Statistics objects.</para>
 /// </example>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
-/// <input type="LvsPS.Native.Ipvs.VirtualService">A service from Get-LvsVirtualService (its namespace is used).</input>
+/// <input type="LvsPS.LvsVirtualService">A service from Get-LvsVirtualService (its namespace is used).</input>
 /// <output type="LvsPS.LvsStatistic">One row per table, service and real server, with counters and rates.</output>
 /// <seealso cref="ClearLvsStatisticCommand"/>
 /// <seealso cref="ExportLvsMetricCommand"/>

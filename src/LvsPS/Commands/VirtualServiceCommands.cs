@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LvsPS.Native.Configuration;
 using LvsPS.Native.Ipvs;
 
 namespace LvsPS.Commands;
@@ -41,14 +42,14 @@ namespace LvsPS.Commands;
 /// those scheduled by wlc.</para>
 /// </example>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
-/// <input type="LvsPS.Native.Ipvs.VirtualService">A service object: it is read again from the kernel.</input>
-/// <output type="LvsPS.Native.Ipvs.VirtualService">The virtual services, with Statistics and (unless -NoRealServer) RealServers.</output>
+/// <input type="LvsPS.LvsVirtualService">A service object: it is read again from the kernel.</input>
+/// <output type="LvsPS.LvsVirtualService">The virtual services, with Statistics and (unless -NoRealServer) RealServers.</output>
 /// <seealso cref="GetLvsRealServerCommand"/>
 /// <seealso cref="NewLvsVirtualServiceCommand"/>
 /// <seealso cref="SetLvsVirtualServiceCommand"/>
 /// <seealso cref="GetLvsInfoCommand"/>
 [Cmdlet(VerbsCommon.Get, "LvsVirtualService", DefaultParameterSetName = AllSet)]
-[OutputType(typeof(VirtualService))]
+[OutputType(typeof(LvsVirtualService))]
 public sealed class GetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBase
 {
     public const string AllSet = "All";
@@ -62,8 +63,12 @@ public sealed class GetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
         if (ParameterSetName == AllSet)
         {
             string? ns = ResolveNamespace(null);
-            // In the kernel's order, which is ipvsadm's.
-            TryRun(ns, () => WriteObject(Client(ns).GetVirtualServices(includeRealServers: !NoRealServer), enumerateCollection: true));
+            // In ipvsadm's order: sorted from the kernel's, as ipvsadm -L sorts unless --nosort.
+            TryRun(ns, () =>
+            {
+                foreach (VirtualService s in IpvsadmOrder.Sort(Client(ns).GetVirtualServices(includeRealServers: !NoRealServer)))
+                    WriteObject(new LvsVirtualService(s));
+            });
             return;
         }
         TryRun(SelectionTarget(null), () =>
@@ -116,13 +121,13 @@ public sealed class GetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
 /// <parameter name="OnePacket" default="Unchanged"/>
 /// <parameter name="PersistenceEngine" default="Unchanged"/>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
-/// <input type="LvsPS.Native.Ipvs.VirtualService">A service from Get-LvsVirtualService (its namespace is used).</input>
-/// <output type="LvsPS.Native.Ipvs.VirtualService">With -PassThru, the service as the kernel reports it after the change. Nothing otherwise.</output>
+/// <input type="LvsPS.LvsVirtualService">A service from Get-LvsVirtualService (its namespace is used).</input>
+/// <output type="LvsPS.LvsVirtualService">With -PassThru, the service as the kernel reports it after the change. Nothing otherwise.</output>
 /// <seealso cref="GetLvsVirtualServiceCommand"/>
 /// <seealso cref="NewLvsVirtualServiceCommand"/>
 /// <seealso cref="SetLvsRealServerCommand"/>
 [Cmdlet(VerbsCommon.Set, "LvsVirtualService", DefaultParameterSetName = IdentitySet, SupportsShouldProcess = true)]
-[OutputType(typeof(VirtualService))]
+[OutputType(typeof(LvsVirtualService))]
 public sealed class SetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBase
 {
     /// <summary>The new scheduler (ipvsadm -s): rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos. The flags of sh and mh are dropped, with a warning, when moving to another scheduler without -SchedulerFlag. Unchanged when omitted.</summary>
@@ -225,7 +230,7 @@ public sealed class SetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
 /// <para>Removes fwmark/3/ipv6 (ipvsadm -D -f 3 -6).</para>
 /// </example>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
-/// <input type="LvsPS.Native.Ipvs.VirtualService">A service from Get-LvsVirtualService (its namespace is used).</input>
+/// <input type="LvsPS.LvsVirtualService">A service from Get-LvsVirtualService (its namespace is used).</input>
 /// <output type="None">This cmdlet writes no output.</output>
 /// <seealso cref="ClearLvsVirtualServiceCommand"/>
 /// <seealso cref="RemoveLvsRealServerCommand"/>
