@@ -58,6 +58,19 @@ public sealed class BulkPipelineTests(SessionFixture fixture) : IClassFixture<Se
     }
 
     [Fact]
+    public void Piped_identity_strings_are_batched_too_and_show_progress()
+    {
+        const int n = 2000;
+        string[] identities = Enumerable.Range(0, n).Select(i => Service(i).Key.ToString()).ToArray();
+        PowerShellSession.Result r = _ps.Invoke("$args[0] | New-LvsVirtualService -Scheduler rr", new object[] { identities });
+        // Sent one by one, the first string would have stopped the pipeline with no progress at all.
+        Assert.Equal("IpvsNotAvailable", Id(Assert.Single(r.AllErrors)));
+        ProgressRecord p = Assert.Single(r.Progress!, p => p.RecordType == ProgressRecordType.Processing);
+        Assert.Equal("Creating virtual services", p.Activity);
+        Assert.Equal($"0 of {n} changes applied", p.StatusDescription);
+    }
+
+    [Fact]
     public void A_small_batch_shows_no_progress()
     {
         PowerShellSession.Result r = _ps.Invoke("$args[0] | New-LvsVirtualService", new object[] { new[] { Service(1), Service(2) } });

@@ -152,7 +152,7 @@ public sealed class CmdletWriteTests : CmdletLabBase
         var e = Assert.Single(r.AllErrors);
         Assert.Equal("VirtualServiceExists", e.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Same(duplicate, e.TargetObject);
-        Assert.Equal(200, r.Objects<VirtualService>().Count());
+        Assert.Equal(200, r.Output.Count(o => o.TypeNames.Contains("LvsPS.LvsVirtualService")));
         var expected = services.SelectMany(s => new[] { $"-A -t {s.Key.Address}:80 -s wlc" }
                 .Concat(s.RealServers.Select(d => $"-a -t {s.Key.Address}:80 -r {d.Address}:8080 -m -w {d.Weight}")))
             .Order(StringComparer.Ordinal).ToList();
@@ -162,7 +162,7 @@ public sealed class CmdletWriteTests : CmdletLabBase
         var third = services.Select(s => s.RealServers[0] with { Address = System.Net.IPAddress.Parse("192.168.9.9"), Weight = 9 }).ToArray();
         var added = Ps.Invoke("$args[0] | Add-LvsRealServer -PassThru", new object[] { third });
         Assert.Empty(added.AllErrors);
-        Assert.Equal(200, added.Objects<RealServer>().Count());
+        Assert.Equal(200, added.Output.Count(o => o.TypeNames.Contains("LvsPS.LvsRealServer")));
         Assert.Equal(200, Ns.SavedRules().Count(r => r.Contains("-r 192.168.9.9:8080 -m -w 9", StringComparison.Ordinal)));
     }
 }

@@ -179,7 +179,7 @@ public sealed class OperationsLabTests(NatTrafficFixture lab) : IClassFixture<Na
     private string SavedRule(int port) => lab.Director.SavedRules().SingleOrDefault(r => r.StartsWith($"-a -t {Vip}:{port} ", StringComparison.Ordinal)) ?? "(none)";
 
     private uint ActiveConnections(string service)
-        => Objects<RealServer>(Ps.Run("Get-LvsRealServer $args[0]", service)).Single().ActiveConnections;
+        => Ps.Run("Get-LvsRealServer $args[0]", service).Single().Value<uint>("ActiveConnections");
 
     [Fact]
     public void Drain_waits_for_an_open_connection_then_resumes_with_the_old_weight()
@@ -227,11 +227,11 @@ public sealed class OperationsLabTests(NatTrafficFixture lab) : IClassFixture<Na
         PowerShellSession.Result drained = Ps.Invoke($"Get-LvsRealServer {service} | Suspend-LvsRealServer -Wait -Timeout 60 -PassThru");
         Assert.Empty(drained.AllErrors);
         PSObject done = Assert.Single(drained.Output);
-        Assert.Equal((0u, 0u, 5u), (((RealServer)done.BaseObject).ActiveConnections, ((RealServer)done.BaseObject).Weight, (uint)done.Properties["PreviousWeight"].Value));
+        Assert.Equal((0u, 0u, 5u), (done.Value<uint>("ActiveConnections"), done.Value<uint>("Weight"), done.Value<uint>("PreviousWeight")));
 
         // Resume puts weight 5 back and forgets it.
-        RealServer resumed = Assert.Single(Objects<RealServer>(Ps.Run($"Get-LvsRealServer {service} | Resume-LvsRealServer -PassThru")));
-        Assert.Equal(5u, resumed.Weight);
+        PSObject resumed = Assert.Single(Ps.Run($"Get-LvsRealServer {service} | Resume-LvsRealServer -PassThru"));
+        Assert.Equal(5u, resumed.Value<uint>("Weight"));
         Assert.EndsWith("-m -w 5", SavedRule(port));
         Assert.Equal("NoPreviousWeight", Assert.Single(Ps.Invoke($"Resume-LvsRealServer {service} {NatTrafficFixture.RealIp}:80").AllErrors).FullyQualifiedErrorId.Split(',')[0]);
 

@@ -85,7 +85,7 @@ public sealed class SaveRestoreLabTests : CmdletLabBase, IDisposable
         string Listing(string? ns) => string.Join("\n", Ps.Run("""
             $p = @{}; if ($args[0]) { $p.NetworkNamespace = $args[0] }
             Get-LvsVirtualService @p | ForEach-Object {
-                $_.Key.ToString() + ' ' + $_.Scheduler + ' ' + [LvsPS.LvsFormat]::Flags($_)
+                $_.VirtualService + ' ' + $_.Scheduler + ' ' + [LvsPS.LvsFormat]::Flags($_)
                 foreach ($d in $_.RealServers) { '  ' + (@($d.ToString(), $d.Forwarding, $d.Weight, $d.UpperThreshold, $d.LowerThreshold, $d.TunnelType, $d.TunnelPort, $d.TunnelChecksum) -join ' ') }
             }
             """, ns).Select(o => o.ToString()).Order(StringComparer.Ordinal));

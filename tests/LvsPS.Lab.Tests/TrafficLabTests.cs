@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Management.Automation;
 using LvsPS.Lab.Tests.Infrastructure;
 using LvsPS.Native.HostSettings;
 using LvsPS.Native.Ipvs;
@@ -135,21 +136,21 @@ public sealed class TrafficLabTests : IClassFixture<TrafficTopology>
     {
         NatService("rr");
         using Process slow = _t.StartSlowRequest(NatVip, 20);
-        RealServer? busy = null;
+        PSObject? busy = null;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (busy is null && DateTime.UtcNow < deadline)
         {
-            busy = _ps.Run($"Get-LvsRealServer tcp/{NatVip}:80").Select(o => o.BaseObject).OfType<RealServer>().FirstOrDefault(r => r.ActiveConnections > 0);
+            busy = _ps.Run($"Get-LvsRealServer tcp/{NatVip}:80").FirstOrDefault(r => r.Value<uint>("ActiveConnections") > 0);
             if (busy is null)
                 Thread.Sleep(500);
         }
         Assert.NotNull(busy);
-        _ps.Run($"Set-LvsRealServer tcp/{NatVip}:80 {busy!.Address} -Weight 0");
-        string other = _t.NameOf(busy.Address.ToString()) == "rs1" ? "rs2" : "rs1";
+        _ps.Run($"Set-LvsRealServer tcp/{NatVip}:80 {busy!.Value<string>("Address")} -Weight 0");
+        string other = _t.NameOf(busy.Value<string>("Address")) == "rs1" ? "rs2" : "rs1";
         Assert.Equal(new[] { other, other, other }, _t.Get(NatVip, 3));
 
         Assert.True(slow.WaitForExit(90_000), "the slow request did not finish");
-        Assert.Equal(_t.NameOf(busy.Address.ToString()), slow.StandardOutput.ReadToEnd().Trim());
+        Assert.Equal(_t.NameOf(busy.Value<string>("Address")), slow.StandardOutput.ReadToEnd().Trim());
     }
 
     [Fact]

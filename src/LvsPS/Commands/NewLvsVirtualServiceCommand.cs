@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LvsPS.Native.Configuration;
 using LvsPS.Native.Ipvs;
 
 namespace LvsPS.Commands;
@@ -130,9 +131,13 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>Piped records wait here, per namespace, until EndProcessing (or a full batch) sends them.</summary>
+    /// <summary>Services wait here, per namespace, until EndProcessing (or a full batch) sends them.</summary>
     private readonly Dictionary<string, Batch> _pending = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Every input, a piped identity string as much as a whole record, is checked and confirmed as it arrives
+    /// and then queued: the kernel gets them in batches, with progress when there are many.
+    /// </summary>
     protected override void ProcessRecord()
     {
         if (ParameterSetName == InputObjectSet)
@@ -144,13 +149,8 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
         string? ns = null;
         if (!TryRun(SelectionTarget(null), () => (service, ns) = Build()))
             return;
-        object target = SelectionTarget(service!.Key);
-        string action = $"Create virtual service ({LvsFormat.Describe(service)})";
-        if (!ShouldProcess(service.Key.ToString(), action))
-            return;
-        WriteVerbose($"Sending NEW_SERVICE {service.Key}: {LvsFormat.Describe(service)}.");
-        if (TryRun(target, () => Client(ns).AddVirtualService(service)) && PassThru)
-            TryRun(target, () => WriteServiceFromKernel(ns, service.Key, target));
+        if (ShouldProcess(service!.Key.ToString(), $"Create virtual service ({LvsFormat.Describe(service)})"))
+            Enqueue(ns, service, SelectionTarget(service.Key), Array.Empty<(RealServer, object)>());
     }
 
     private (VirtualService, string?) Build()
@@ -204,20 +204,23 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
                     realServers.Add((own, target));
             }
             string realServerText = realServers.Count == 1 ? "1 real server" : $"{realServers.Count} real servers";
-            if (!ShouldProcess(service.Key.ToString(), $"Create virtual service ({LvsFormat.Describe(service)}, {realServerText})"))
-                continue;
-            string? ns = ResolveNamespace(service.NetworkNamespace);
-            if (!_pending.TryGetValue(ns ?? "", out Batch? batch))
-                _pending[ns ?? ""] = batch = new Batch(ns);
-            batch.Add(IpvsChange.Add(service with { RealServers = Array.Empty<RealServer>() }), piped.Target);
-            foreach ((RealServer d, object target) in realServers)
-                batch.Add(IpvsChange.Add(d), target);
-            batch.Services.Add(service.Key);
-            if (batch.Changes.Count >= FlushChanges)
-            {
-                _pending.Remove(ns ?? "");
-                Send(batch);
-            }
+            if (ShouldProcess(service.Key.ToString(), $"Create virtual service ({LvsFormat.Describe(service)}, {realServerText})"))
+                Enqueue(ResolveNamespace(service.NetworkNamespace), service, piped.Target, realServers);
+        }
+    }
+
+    private void Enqueue(string? ns, VirtualService service, object target, IReadOnlyList<(RealServer Record, object Target)> realServers)
+    {
+        if (!_pending.TryGetValue(ns ?? "", out Batch? batch))
+            _pending[ns ?? ""] = batch = new Batch(ns);
+        batch.Add(IpvsChange.Add(service with { RealServers = Array.Empty<RealServer>() }), target);
+        foreach ((RealServer d, object realServerTarget) in realServers)
+            batch.Add(IpvsChange.Add(d), realServerTarget);
+        batch.Services.Add(service.Key);
+        if (batch.Changes.Count >= FlushChanges)
+        {
+            _pending.Remove(ns ?? "");
+            Send(batch);
         }
     }
 
@@ -238,14 +241,21 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
         WriteVerbose($"The kernel applied {results.Count(r => r.Succeeded)} of {total} changes.");
         if (!PassThru || created.Count == 0)
             return;
-        // One dump for the whole batch instead of one read per service.
-        TryRun(batch.Namespace, () =>
-        {
-            foreach (VirtualService s in Client(batch.Namespace).GetVirtualServices())
-                if (created.Contains(s.Key))
-                    WriteObject(new LvsVirtualService(s));
-        });
+        // A few services are read one by one; many in one dump rather than a read each.
+        if (created.Count <= ReadEachUpTo)
+            foreach (VirtualServiceKey key in batch.Services.Where(created.Contains).Distinct())
+                TryRun(batch.Namespace, () => WriteServiceFromKernel(batch.Namespace, key, key.ToString()));
+        else
+            TryRun(batch.Namespace, () =>
+            {
+                foreach (VirtualService s in IpvsadmOrder.Sort(Client(batch.Namespace).GetVirtualServices()))
+                    if (created.Contains(s.Key))
+                        WriteObject(new LvsVirtualService(s));
+            });
     }
+
+    /// <summary>Beyond this many created services, -PassThru reads the whole table once.</summary>
+    private const int ReadEachUpTo = 16;
 
     private sealed class Batch(string? ns)
     {

@@ -85,7 +85,7 @@ internal static class RecordReader
             LvsRealServer typed => typed.InputError is { } e ? throw e : typed.Record with { VirtualService = service },
             RealServer record => record with { VirtualService = service },
             _ => RecordRow.From(item) is { } row ? RealServer(row, service)
-                : throw ErrorMapper.Invalid(ErrorMapper.InvalidRecordProperty, $"the piped object for {service}: one of its RealServers is not a real server ({value.GetType().Name}).")
+                : throw ErrorMapper.Invalid(ErrorMapper.InvalidRecordProperty, $"The piped object for {service}: one of its RealServers is not a real server ({value.GetType().Name}).")
         };
     }
 

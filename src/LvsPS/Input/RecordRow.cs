@@ -130,10 +130,10 @@ internal sealed class RecordRow
         string? address = SafeText("Address");
         return (service, address) switch
         {
-            (null, null) => "the piped object",
-            (null, _) => $"the piped object for {address}",
-            (_, null) => $"the piped object for {service}",
-            _ => $"the piped object for {service} -> {address}",
+            (null, null) => "The piped object",
+            (null, _) => $"The piped object for {address}",
+            (_, null) => $"The piped object for {service}",
+            _ => $"The piped object for {service} -> {address}",
         };
     }
 
