@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Text;
 
 namespace LvsPS;
 
@@ -57,7 +58,7 @@ internal static class RecordReader
             throw ErrorMapper.Invalid(ErrorMapper.InvalidRecordProperty, $"{row.Describe()}: it is listed under {service} but names {key}.");
         string address = row.Text(nameof(LvsRealServer.Address))
             ?? throw ErrorMapper.Invalid(ErrorMapper.InvalidRecordProperty, $"{row.Describe()}: it has no Address; add the real server's address.");
-        (IPAddress ip, ushort? portInAddress) = InputParsing.ParseEndpoint(address);
+        (IPAddress ip, ushort? portInAddress) = Parse(row, nameof(LvsRealServer.Address), () => InputParsing.ParseEndpoint(address));
         ushort port = InputParsing.RealServerPort((int?)row.Number(nameof(LvsRealServer.Port), ushort.MaxValue), portInAddress, key);
         ForwardingMethod forwarding = row.Text(nameof(LvsRealServer.Forwarding)) is { } f ? InputParsing.ParseForwarding(f) : ForwardingMethod.Route;
         bool tunnel = forwarding == ForwardingMethod.Tunnel;
@@ -102,8 +103,21 @@ internal static class RecordReader
         IpvsProtocol protocol = row.Name<IpvsProtocol>(nameof(LvsVirtualService.Protocol)) ?? IpvsProtocol.Tcp;
         if (protocol == IpvsProtocol.FirewallMark)
             throw ErrorMapper.Invalid(ErrorMapper.InvalidRecordProperty, $"{row.Describe()}: a FirewallMark service needs its FirewallMark.");
-        IPAddress address = InputParsing.ParseAddress(row.Text(nameof(LvsVirtualService.Address))!);
+        IPAddress address = Parse(row, nameof(LvsVirtualService.Address), () => NetText.ParseAddress(row.Text(nameof(LvsVirtualService.Address))));
         return VirtualServiceKey.ForAddress(protocol, address, (ushort)row.Number(nameof(LvsVirtualService.Port), ushort.MaxValue)!.Value);
+    }
+
+    /// <summary>The strict parser's answer, said of the row it came from.</summary>
+    private static T Parse<T>(RecordRow row, string property, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (NetTextException e)
+        {
+            throw ErrorMapper.Invalid(ErrorMapper.InvalidAddress, $"{row.Describe()}: its {property} is not usable: {e.Message}");
+        }
     }
 
     private static VirtualServiceKey ParseKey(RecordRow row, string text)

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
+using LvsPS.Native.Text;
 
 namespace LvsPS;
 
@@ -140,7 +141,7 @@ internal sealed class RecordRow
     private string? SafeText(string name)
     {
         string? text = Text(name);
-        return text is null ? null : new string(text.Where(c => !char.IsControl(c)).Take(80).ToArray());
+        return text is null ? null : NetText.Printable(text.Length > 80 ? text[..80] + "..." : text);
     }
 
     private Exception Invalid(string property, string expected)

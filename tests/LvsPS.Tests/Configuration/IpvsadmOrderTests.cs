@@ -3,6 +3,7 @@ using System.Net;
 using CsCheck;
 using LvsPS.Native.Configuration;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Text;
 
 namespace LvsPS.Tests.Configuration;
 
@@ -25,8 +26,8 @@ public sealed class IpvsadmOrderTests
 
     private static RealServer RealServer(VirtualServiceKey key, string endpoint)
     {
-        Assert.True(VirtualServiceKey.TryParseEndpoint(endpoint, requirePort: true, out IPAddress? address, out ushort port, out string? error), error);
-        return new RealServer { VirtualService = key, Address = address!, Port = port };
+        NetEndpoint e = NetText.ParseEndpoint(endpoint, requirePort: true);
+        return new RealServer { VirtualService = key, Address = e.Address, Port = e.Port!.Value };
     }
 
     private static string Endpoint(RealServer d) => d.Endpoint;
