@@ -17,9 +17,9 @@ foreach ($vs in 'tcp/192.0.2.10:443', 'udp/192.0.2.10:53') {
 }
 
 # Take 198.51.100.21 out of rotation on every service.
-Get-LvsVirtualService | Get-LvsRealServer | Where-Object { $_.Address.ToString() -eq '198.51.100.21' } |
+Get-LvsRealServer -Address 198.51.100.21 |
     Set-LvsRealServer -Weight 0
 
 # ... patch the server, then put it back.
-Get-LvsVirtualService | Get-LvsRealServer | Where-Object { $_.Address.ToString() -eq '198.51.100.21' } |
+Get-LvsRealServer -Address 198.51.100.21 |
     Set-LvsRealServer -Weight 5 -PassThru

@@ -24,7 +24,7 @@ public sealed class InMemoryKernelCmdletTests(SessionFixture fixture) : IClassFi
         PowerShellSession.Result r = _ps.Invoke("""
             New-LvsVirtualService tcp/10.0.0.3:80 -Scheduler wrr -PersistenceTimeout 20 -PassThru |
                 Add-LvsRealServer -Address 10.0.0.7 -Forwarding DR -Weight 2 -PassThru |
-                ForEach-Object { "$($_.VirtualService) -> $($_.Endpoint) $($_.Forwarding) $($_.Weight)" }
+                ForEach-Object { "$($_.VirtualService) -> $($_.Address):$($_.Port) $($_.Forwarding) $($_.Weight)" }
             """);
         Assert.Empty(r.AllErrors);
         Assert.Equal("tcp/10.0.0.3:80 -> 10.0.0.7:80 Route 2", Assert.Single(r.Output).ToString());
@@ -39,7 +39,7 @@ public sealed class InMemoryKernelCmdletTests(SessionFixture fixture) : IClassFi
         PowerShellSession.Result r = _ps.Invoke("""
             '10.0.0.7', '10.0.0.8', '10.0.0.9', '10.0.0.10' | ForEach-Object {
                 [LvsPS.Native.Ipvs.RealServer]@{ VirtualService = [LvsPS.Native.Ipvs.VirtualServiceKey]::Parse('tcp/10.0.0.3:80'); Address = $_; Port = 80; Forwarding = 'Route' }
-            } | Add-LvsRealServer -PassThru | ForEach-Object Endpoint
+            } | Add-LvsRealServer -PassThru | ForEach-Object { "$($_.Address):$($_.Port)" }
             """);
         Assert.Equal(new[] { "RealServerExists", "IpvsError" }, Ids(r));
         Assert.Equal(new[] { "tcp/10.0.0.3:80 -> 10.0.0.7:80", "tcp/10.0.0.3:80 -> 10.0.0.9:80" }, r.AllErrors.Select(e => e.TargetObject.ToString()));

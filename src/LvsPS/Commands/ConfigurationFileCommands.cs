@@ -35,7 +35,7 @@ namespace LvsPS.Commands;
 /// </example>
 /// <example title="Copy the services of one VIP to another namespace">
 /// <code>
-/// Get-LvsVirtualService | Where-Object { "$($_.Key.Address)" -eq '10.0.0.3' } | Export-LvsConfiguration |
+/// Get-LvsVirtualService | Where-Object Address -eq 10.0.0.3 | Export-LvsConfiguration |
 ///     Set-Content vip3.rules
 /// Import-LvsConfiguration vip3.rules -NetworkNamespace lb2
 /// </code>

@@ -18,14 +18,20 @@ namespace LvsPS.Commands;
 /// an InvalidArgument error whose id names the rule (UnknownScheduler, SchedulerFlagMismatch,
 /// InvalidPersistenceNetmask, PortZeroNeedsPersistence). A service that exists already is a
 /// VirtualServiceExists error (ResourceExists); a scheduler module the kernel lacks is SchedulerNotAvailable.</para>
-/// <para>VirtualService records (from Get-LvsVirtualService, possibly of another namespace, or built in a
-/// script) are created whole, with their real servers: this is how a saved configuration is restored
-/// (ipvsadm -R) and how a table is copied between namespaces. Piped or given as an array to -InputObject, they
-/// are collected and go to the kernel in netlink batches per namespace (the fast path for large tables): at the
-/// end of the pipeline, or every 2000 changes for very long input. -WhatIf and -Confirm ask for each record as it
-/// arrives. A batch is not a transaction: a record the kernel refuses (VirtualServiceExists, say) is written as
-/// its own error, with that record as the target, and the others are still created; -PassThru writes the
-/// created services once their batch is applied. Batches of more than 500 changes show progress.</para>
+/// <para>Whole services are created with their real servers: objects from Get-LvsVirtualService (possibly of
+/// another namespace), their deserialized copies (Import-Clixml, Receive-Job, remoting), objects of
+/// ConvertFrom-Json, rows of Import-Csv and hashtables, all read by property name: VirtualService (or Protocol,
+/// Address and Port, or FirewallMark and Family), Scheduler, SchedulerFlags, Persistent, PersistenceTimeout,
+/// PersistenceNetmask, OnePacket, PersistenceEngine and RealServers (a list of real servers; a CSV cell of
+/// endpoints is only a summary, so import real servers from their own file with Add-LvsRealServer). A row with a
+/// value that is not what its property takes is refused on its own (InvalidRecordProperty, the row as target).
+/// This is how a saved table is restored (ipvsadm -R) and how one is copied between namespaces or directors;
+/// copies bring no namespace: -NetworkNamespace says where they go.</para>
+/// <para>Every input, piped identity strings included, is checked and confirmed (-WhatIf, -Confirm) as it
+/// arrives, then goes to the kernel in netlink batches per namespace: at the end of the pipeline, or every 2000
+/// changes for very long input; batches of more than 500 changes show progress. A batch is not a transaction: a
+/// service the kernel refuses (VirtualServiceExists, say) is written as its own error, with what was piped as the
+/// target, and the others are still created; -PassThru writes the created services once their batch is applied.</para>
 /// <para>Needs root or CAP_NET_ADMIN in the network namespace, and the ip_vs kernel module.</para>
 /// </remarks>
 /// <example title="LVS-DR quick start: a weighted round-robin web service with persistence">
@@ -54,7 +60,23 @@ namespace LvsPS.Commands;
 /// line per service first, with its settings and real-server count. The second line sends the whole table in
 /// one netlink batch, like ipvsadm -R.</para>
 /// </example>
-/// <input type="LvsPS.LvsVirtualService">Whole service records, bound to -InputObject: created with their real servers, in batches per namespace.</input>
+/// <example title="Restore services and real servers saved as CSV">
+/// <code>
+/// Get-LvsVirtualService | Export-Csv services.csv
+/// Get-LvsRealServer | Export-Csv realservers.csv
+/// Import-Csv services.csv | New-LvsVirtualService
+/// Import-Csv realservers.csv | Add-LvsRealServer
+/// </code>
+/// <para>Each row binds by property name: the services come back with their scheduler and persistence, then
+/// the real servers with their forwarding, weight, thresholds and tunnel settings (ipvsadm -S, -C, -R).</para>
+/// </example>
+/// <example title="Create many services from a list of identities">
+/// <code>
+/// 1..2000 | ForEach-Object { "tcp/10.1.$([math]::Floor($_ / 250)).$($_ % 250 + 1):80" } | New-LvsVirtualService -Scheduler rr
+/// </code>
+/// <para>The strings are checked as they arrive and sent in batches, with a progress bar while the kernel takes them.</para>
+/// </example>
+/// <input type="LvsPS.LvsVirtualService">Whole services, bound to -InputObject: objects of Get-LvsVirtualService, their deserialized copies, Import-Csv rows, ConvertFrom-Json objects or hashtables; created with their real servers, in batches per namespace.</input>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80 or fwmark/3, bound to -VirtualService.</input>
 /// <output type="LvsPS.LvsVirtualService">With -PassThru, each created service as the kernel reports it. Nothing otherwise.</output>
 /// <seealso cref="GetLvsVirtualServiceCommand"/>

@@ -19,11 +19,15 @@ namespace LvsPS.Commands;
 /// -TunnelChecksum (--tun-type, --tun-port, --tun-*csum) the encapsulation of tunnel real servers.
 /// Every rule is checked before anything is sent. A real server that exists already is RealServerExists
 /// (ResourceExists); a missing service is VirtualServiceNotFound.</para>
-/// <para>RealServer records (constructed, or from Get-LvsRealServer of another service or namespace) are added
-/// to the service they name. Piped or given as an array to -InputObject, they are collected and go to the kernel
-/// in netlink batches per namespace, at the end of the pipeline (or every 2000 records); -WhatIf and -Confirm ask
-/// for each as it arrives. A batch is not a transaction: each refusal is its own error, with the refused record as
-/// the target, and the rest is still added; -PassThru writes the added real servers once their batch is applied.</para>
+/// <para>Whole real servers are added to the service they name: objects from Get-LvsRealServer (of another
+/// service or namespace), their deserialized copies (Import-Clixml, jobs, remoting), objects of ConvertFrom-Json,
+/// rows of Import-Csv and hashtables, all read by property name: VirtualService, Address, Port, Forwarding (Route
+/// when absent), Weight (1), UpperThreshold, LowerThreshold, TunnelType, TunnelPort, TunnelChecksum. A row with a
+/// value that is not what its property takes is refused on its own (InvalidRecordProperty, the row as target).
+/// Piped or given as an array to -InputObject, they go to the kernel in netlink batches per namespace, at the end
+/// of the pipeline (or every 2000 records); -WhatIf and -Confirm ask for each as it arrives. A batch is not a
+/// transaction: each refusal is its own error, with the refused object as the target, and the rest is still
+/// added; -PassThru writes the added real servers once their batch is applied.</para>
 /// </remarks>
 /// <example title="LVS-DR: two web servers behind 10.0.0.3">
 /// <code>
@@ -42,13 +46,21 @@ namespace LvsPS.Commands;
 /// </example>
 /// <example title="Add a real server to every service of a VIP">
 /// <code>
-/// Get-LvsVirtualService | Where-Object { "$($_.Key.Address)" -eq '10.0.0.3' } |
+/// Get-LvsVirtualService | Where-Object Address -eq 10.0.0.3 |
 ///     Add-LvsRealServer -Address 10.0.0.9 -Forwarding Route -Weight 0
 /// </code>
 /// <para>Each piped service binds to -VirtualService; the new real server starts quiesced (weight 0) until
 /// Set-LvsRealServer gives it a weight.</para>
 /// </example>
-/// <input type="LvsPS.LvsRealServer">Whole real-server records, bound to -InputObject: each added to the service it names, in batches per namespace.</input>
+/// <example title="Copy the real servers of one director to another, through a file">
+/// <code>
+/// Get-LvsRealServer | Export-Clixml realservers.xml
+/// Import-Clixml realservers.xml | Where-Object Forwarding -eq Route | Add-LvsRealServer -WhatIf
+/// </code>
+/// <para>The deserialized real servers bind by property name; -WhatIf prints "Add real server (route, weight 1)"
+/// for each before anything is sent.</para>
+/// </example>
+/// <input type="LvsPS.LvsRealServer">Whole real servers, bound to -InputObject: objects of Get-LvsRealServer, their deserialized copies, Import-Csv rows, ConvertFrom-Json objects or hashtables; each added to the service it names, in batches per namespace.</input>
 /// <input type="LvsPS.LvsVirtualService">A service (or its identity string, tcp/10.0.0.3:80), bound to -VirtualService.</input>
 /// <output type="LvsPS.LvsRealServer">With -PassThru, each added real server as the kernel reports it. Nothing otherwise.</output>
 /// <seealso cref="GetLvsRealServerCommand"/>
@@ -182,10 +194,15 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
 /// (ipvsadm -L -n -t 10.0.0.3:80) or, without -VirtualService, for every service. -Address keeps only the real
 /// servers at an address (and port, when written): the director-wide "where is 10.0.0.7 used" question
 /// that ipvsadm answers only with grep.</para>
-/// <para>The default view groups the rows under their service with ipvsadm's columns (RemoteAddress:Port
-/// Forward Weight ActiveConn InActConn); Format-List adds thresholds, tunnel settings, persistent connections
-/// and counters. The objects pipe into Set-LvsRealServer and Remove-LvsRealServer, and into
-/// Add-LvsRealServer to copy them elsewhere.</para>
+/// <para>The default view lists ipvsadm's "-> RemoteAddress:Port Forward Weight ActiveConn InActConn" lines
+/// under a header per service, in ipvsadm's order; Format-Table gives the same columns as properties, Format-List
+/// every property (thresholds, tunnel settings, persistent connections, counters). Each LvsRealServer holds plain
+/// values named as Add-LvsRealServer's parameters: VirtualService, Address, Port, Family, Forwarding, Weight,
+/// UpperThreshold, LowerThreshold, TunnelType, TunnelPort, TunnelChecksum (the tunnel ones null unless it
+/// tunnels), ActiveConnections, InactiveConnections, PersistentConnections, the counters, NetworkNamespace.</para>
+/// <para>The objects pipe into Set-LvsRealServer, Remove-LvsRealServer, Suspend-LvsRealServer and
+/// Resume-LvsRealServer (by VirtualService, Address and Port), and into Add-LvsRealServer to copy them
+/// elsewhere; so do their copies from Export-Csv/Import-Csv, Export-Clixml/Import-Clixml and ConvertFrom-Json.</para>
 /// <para>A service that does not exist is VirtualServiceNotFound; an -Address that matches nothing is
 /// RealServerNotFound (both ObjectNotFound).</para>
 /// </remarks>
@@ -210,7 +227,7 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
 /// </example>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
 /// <input type="LvsPS.LvsVirtualService">A service from Get-LvsVirtualService.</input>
-/// <output type="LvsPS.LvsRealServer">The real servers, with their connection counts and Statistics.</output>
+/// <output type="LvsPS.LvsRealServer">The real servers, with their connection counts and counters.</output>
 /// <seealso cref="AddLvsRealServerCommand"/>
 /// <seealso cref="SetLvsRealServerCommand"/>
 /// <seealso cref="RemoveLvsRealServerCommand"/>

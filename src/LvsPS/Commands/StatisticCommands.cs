@@ -9,8 +9,8 @@ namespace LvsPS.Commands;
 /// <remarks>
 /// <para>Clear-LvsStatistic replaces ipvsadm -Z (--zero): with -VirtualService it zeroes the counters of that
 /// service and its real servers (ipvsadm -Z -t 10.0.0.3:80); without, of every service and the global counters
-/// of the namespace. The counters are the Statistics of the objects Get-LvsVirtualService and Get-LvsRealServer
-/// write (ipvsadm --stats, --rate). Connections themselves are not touched.</para>
+/// of the namespace. The counters are those of Get-LvsStatistic (ipvsadm --stats, --rate), also properties of
+/// the objects Get-LvsVirtualService and Get-LvsRealServer write. Connections themselves are not touched.</para>
 /// <para>A service that does not exist is VirtualServiceNotFound (ObjectNotFound).</para>
 /// </remarks>
 /// <example title="Zero every counter">
@@ -23,7 +23,7 @@ namespace LvsPS.Commands;
 /// <code>
 /// Clear-LvsStatistic -VirtualService tcp/10.0.0.3:80
 /// Start-Sleep -Seconds 60
-/// (Get-LvsVirtualService tcp/10.0.0.3:80).Statistics.Connections
+/// (Get-LvsVirtualService tcp/10.0.0.3:80).Connections
 /// </code>
 /// <para>Counts the connections of the last minute to tcp/10.0.0.3:80.</para>
 /// </example>
@@ -71,8 +71,8 @@ public sealed class ClearLvsStatisticCommand : LvsCmdletBase
 /// counters). -VirtualService writes one service and its real servers; -Global only the Global row. The kernel
 /// updates the rates every 2 seconds, as an average over the last seconds; the counters grow until zeroed by
 /// Clear-LvsStatistic (ipvsadm -Z).</para>
-/// <para>The same numbers are in the Statistics property of the objects Get-LvsVirtualService and
-/// Get-LvsRealServer write; these rows are for tables, sorting and Export-Csv. For Prometheus use Export-LvsMetric.
+/// <para>The counters (not the rates) are also properties of the objects Get-LvsVirtualService and
+/// Get-LvsRealServer write; these rows add the rates and the table total, for tables, sorting and Export-Csv. For Prometheus use Export-LvsMetric.
 /// A service that does not exist is VirtualServiceNotFound (ObjectNotFound).</para>
 /// </remarks>
 /// <example title="The ipvsadm -Ln --stats view">
@@ -92,7 +92,7 @@ public sealed class ClearLvsStatisticCommand : LvsCmdletBase
 /// Get-LvsStatistic | Where-Object Kind -eq RealServer | Sort-Object InBytes -Descending |
 ///     Select-Object -First 10 | Export-Csv top10.csv
 /// </code>
-/// <para>Flat rows sort and export without reaching into nested Statistics objects.</para>
+/// <para>Flat rows sort and export as they are.</para>
 /// </example>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
 /// <input type="LvsPS.LvsVirtualService">A service from Get-LvsVirtualService (its namespace is used).</input>

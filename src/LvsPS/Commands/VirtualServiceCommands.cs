@@ -7,32 +7,46 @@ namespace LvsPS.Commands;
 /// <summary>Lists IPVS virtual services with their real servers (ipvsadm -L), all or one.</summary>
 /// <remarks>
 /// <para>Get-LvsVirtualService replaces ipvsadm -L -n (--list --numeric): without arguments it lists every
-/// virtual service of the namespace in the kernel's order; with -VirtualService (or -Protocol/-Address/-Port,
+/// virtual service of the namespace, in ipvsadm's order; with -VirtualService (or -Protocol/-Address/-Port,
 /// or -FirewallMark) it reads that one service (ipvsadm -L -t 10.0.0.3:80). A service that does not exist is a
 /// VirtualServiceNotFound error (ObjectNotFound).</para>
-/// <para>Each VirtualService object carries its settings, its traffic counters (Statistics: what ipvsadm
-/// --stats and --rate print) and its RealServers, so the default table reads like ipvsadm -Ln: one row per
-/// service (Prot LocalAddress:Port Scheduler Flags) with the totals of its real servers; pipe it to
-/// Get-LvsRealServer for the "-> address:port Forward Weight ActiveConn InActConn" rows, or use
-/// Format-List for every field.</para>
+/// <para>The default view is ipvsadm -Ln's listing, line for line: the header once, then each service
+/// (Prot LocalAddress:Port Scheduler Flags) followed by its real servers ("-> RemoteAddress:Port Forward Weight
+/// ActiveConn InActConn"), sorted as ipvsadm sorts them. Format-Table gives one row per service, Format-List
+/// every property.</para>
+/// <para>Each LvsVirtualService object holds plain values that sort, group, filter and serialize as they read:
+/// VirtualService (the identity, tcp/10.0.0.3:80), Protocol, Address, Port, FirewallMark, Family, Scheduler,
+/// SchedulerFlags, Persistent, PersistenceTimeout, PersistenceNetmask, OnePacket, PersistenceEngine, the
+/// counters of ipvsadm --stats (Connections, InPackets, OutPackets, InBytes, OutBytes; Get-LvsStatistic adds
+/// the rates), NetworkNamespace, and RealServers (LvsRealServer objects). ConvertTo-Json needs -Depth 3 to
+/// write the real servers' properties rather than their names.</para>
 /// <para>The objects pipe into Set-LvsVirtualService, Remove-LvsVirtualService, Add-LvsRealServer,
-/// Get-LvsRealServer and Clear-LvsStatistic, and whole into New-LvsVirtualService (to copy or restore a table).</para>
+/// Get-LvsRealServer and Clear-LvsStatistic, and whole into New-LvsVirtualService (to copy or restore a table);
+/// so do their copies from Export-Clixml/Import-Clixml, Export-Csv/Import-Csv, ConvertTo-Json/ConvertFrom-Json,
+/// jobs and remoting, by property name.</para>
 /// </remarks>
 /// <example title="The ipvsadm -Ln view">
 /// <code>
 /// Get-LvsVirtualService
-/// Get-LvsVirtualService | Get-LvsRealServer
 /// </code>
-/// <para>The first line lists the services (Prot LocalAddress:Port Scheduler Flags, with real-server and
-/// connection totals); the second the "-> 10.0.0.7:80 Route 1 0 0" rows grouped under each service.</para>
+/// <para>Prints what ipvsadm -Ln prints (without its version line): "TCP  10.0.0.3:80 wrr persistent 20" and
+/// under it "  -> 10.0.0.7:80                  Route   1      12         40" for each real server.</para>
 /// </example>
-/// <example title="One service, and its counters">
+/// <example title="Sort, select and count like any objects">
 /// <code>
-/// $s = Get-LvsVirtualService tcp/10.0.0.3:80
-/// $s.Statistics | Format-List Connections, InBytes, OutBytes, ConnectionsPerSecond
+/// Get-LvsVirtualService | Sort-Object Port | Select-Object Protocol, Address, Port, Scheduler
+/// Get-LvsVirtualService | Group-Object Scheduler -NoElement
+/// Get-LvsVirtualService | Sort-Object Connections -Descending | Select-Object -First 5 VirtualService, Connections, InBytes
 /// </code>
-/// <para>Reads one service (ipvsadm -L -n --stats -t 10.0.0.3:80). Statistics holds the 64-bit counters and
-/// the rates the kernel estimates.</para>
+/// <para>The properties are plain values: addresses as text, names rather than numbers.</para>
+/// </example>
+/// <example title="Save the table and restore it, or copy it to another director">
+/// <code>
+/// Get-LvsVirtualService | Export-Clixml lvs.xml
+/// Import-Clixml lvs.xml | New-LvsVirtualService -NetworkNamespace lb2
+/// </code>
+/// <para>The deserialized services carry their settings and real servers; New-LvsVirtualService reads them by
+/// property name and creates them in one netlink batch. Export-LvsConfiguration writes ipvsadm rules or JSON.</para>
 /// </example>
 /// <example title="Services of another network namespace, without their real servers">
 /// <code>
@@ -43,7 +57,7 @@ namespace LvsPS.Commands;
 /// </example>
 /// <input type="System.String">A service identity such as tcp/10.0.0.3:80, bound to -VirtualService.</input>
 /// <input type="LvsPS.LvsVirtualService">A service object: it is read again from the kernel.</input>
-/// <output type="LvsPS.LvsVirtualService">The virtual services, with Statistics and (unless -NoRealServer) RealServers.</output>
+/// <output type="LvsPS.LvsVirtualService">The virtual services, with their counters and (unless -NoRealServer) RealServers.</output>
 /// <seealso cref="GetLvsRealServerCommand"/>
 /// <seealso cref="NewLvsVirtualServiceCommand"/>
 /// <seealso cref="SetLvsVirtualServiceCommand"/>
@@ -101,7 +115,7 @@ public sealed class GetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
 /// </example>
 /// <example title="Persistence per /24 client network, on every UDP service">
 /// <code>
-/// Get-LvsVirtualService | Where-Object { $_.Key.Protocol -eq 'Udp' } |
+/// Get-LvsVirtualService | Where-Object Protocol -eq Udp |
 ///     Set-LvsVirtualService -PersistenceTimeout 600 -PersistenceNetmask 255.255.255.0 -WhatIf
 /// </code>
 /// <para>Shows the change for each UDP service ("Update virtual service (scheduler wlc, persistent 600 s,
@@ -218,7 +232,7 @@ public sealed class SetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
 /// </example>
 /// <example title="Remove every UDP service, after looking">
 /// <code>
-/// Get-LvsVirtualService | Where-Object { $_.Key.Protocol -eq 'Udp' } | Remove-LvsVirtualService -WhatIf
+/// Get-LvsVirtualService | Where-Object Protocol -eq Udp | Remove-LvsVirtualService -WhatIf
 /// </code>
 /// <para>Prints 'What if: Performing the operation "Remove virtual service and its real servers" on target
 /// "udp/10.0.0.3:53".' for each UDP service; drop -WhatIf to remove them.</para>
