@@ -127,10 +127,10 @@ public static class LvsFormat
     }
 
     /// <summary>A row of Get-LvsStatistic as ipvsadm --stats names it: "Total", "TCP  10.0.0.3:80", "  -> 10.0.0.7:80".</summary>
-    public static string StatisticLabel(LvsStatistic row) => row.Kind switch
+    public static string StatisticLabel(LvsStatistic row) => row switch
     {
-        LvsStatisticKind.Global => "Total",
-        LvsStatisticKind.Service => Protocol(row.VirtualService!).PadRight(4) + " " + LocalAddress(row.VirtualService!),
+        { Key: null } => "Total",
+        { RealServer: null } => Protocol(row.Key).PadRight(4) + " " + LocalAddress(row.Key),
         _ => "  -> " + row.RealServer,
     };
 

@@ -46,7 +46,7 @@ namespace LvsPS.Commands;
 /// <para>Counts the entries of clients in 198.51.100.0/24 on tcp/10.0.0.3:443 per state, without ipvsadm -Lnc | grep.</para>
 /// </example>
 /// <input type="LvsPS.LvsVirtualService">A service from Get-LvsVirtualService (or its identity string), bound to -VirtualService.</input>
-/// <input type="LvsPS.LvsRealServer">A real server from Get-LvsRealServer: its service, Address and Port bind to -VirtualService, -RealServerAddress and -RealServerPort.</input>
+/// <input type="LvsPS.LvsRealServer">A real server from Get-LvsRealServer: its service and Endpoint bind to -VirtualService and -RealServerAddress.</input>
 /// <output type="LvsPS.Native.Proc.IpvsConnection">The matching entries, in the kernel's order.</output>
 /// <seealso cref="GetLvsRealServerCommand"/>
 /// <seealso cref="GetLvsStatisticCommand"/>
@@ -60,15 +60,15 @@ public sealed class GetLvsConnectionCommand : LvsCmdletBase
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
     public VirtualServiceIdentity VirtualService { get; set; } = null!;
 
-    /// <summary>Only the entries scheduled to this real server (the RealServerAddress of the entries): "10.0.0.7" (any port), "10.0.0.7:8080" or "[2001:db8::7]:80". Binds the Address of real servers piped from Get-LvsRealServer. -RealServer is its old name.</summary>
+    /// <summary>Only the entries scheduled to this real server (the RealServerAddress of the entries): "10.0.0.7" (any port), "10.0.0.7:8080" or "[2001:db8::7]:80". Binds the Endpoint of real servers piped from Get-LvsRealServer (by that name: a piped service's own Address is its VIP, not a real server). -RealServer is its old name.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-    [Alias("Address", "RealServer")]
+    [Alias("Endpoint", "RealServer")]
     [ValidateNotNullOrEmpty]
     [EndpointTransformation]
     public string RealServerAddress { get; set; } = null!;
 
-    /// <summary>The real server's port, when it is not written in -RealServerAddress; 0 means any port (firewall-mark real servers have port 0). Binds the Port of piped real servers.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    /// <summary>The real server's port, when it is not written in -RealServerAddress; 0 means any port (firewall-mark real servers have port 0).</summary>
+    [Parameter]
     [Alias("Port")]
     [ValidateRange(0, 65535)]
     public int? RealServerPort { get; set; }

@@ -19,6 +19,7 @@ public sealed class LvsRealServer
         VirtualService = record.VirtualService.ToString();
         Address = record.Address.ToString();
         Port = record.Port;
+        Endpoint = record.Endpoint;
         Family = record.Family.ToString();
         Forwarding = record.Forwarding.ToString();
         Weight = record.Weight;
@@ -57,6 +58,8 @@ public sealed class LvsRealServer
     public string VirtualService { get; }
     public string Address { get; }
     public ushort Port { get; }
+    /// <summary>address:port as ipvsadm prints it (RemoteAddress:Port; [2001:db8::7]:80 for IPv6).</summary>
+    public string Endpoint { get; }
     /// <summary>IPv4 or IPv6 (a tunnel real server may differ from its service).</summary>
     public string Family { get; }
     /// <summary>Masquerade (NAT), Route (DR), Tunnel (TUN), or Local (set by the kernel for the director's own addresses).</summary>

@@ -12,16 +12,17 @@ public enum LvsStatisticKind
 
 /// <summary>
 /// One row of Get-LvsStatistic: the counters and rates of the whole table, a service or a real
-/// server, flat so that Format-Table, Sort-Object and Export-Csv work on it directly (the
-/// records of Get-LvsVirtualService keep them nested in Statistics).
+/// server, flat so that Format-Table, Sort-Object, ConvertTo-Json and Export-Csv work on it directly.
+/// Every value is text or a number (Kind is its name).
 /// </summary>
 public sealed record LvsStatistic
 {
-    public required LvsStatisticKind Kind { get; init; }
+    /// <summary>Global, Service or RealServer.</summary>
+    public required string Kind { get; init; }
     /// <summary>"total", the service identity ("tcp/10.0.0.3:80"), or the real server's ("tcp/10.0.0.3:80 -> 10.0.0.7:80").</summary>
     public required string Name { get; init; }
-    /// <summary>The service of a Service or RealServer row; null for the Global row.</summary>
-    public VirtualServiceKey? VirtualService { get; init; }
+    /// <summary>The service identity of a Service or RealServer row (tcp/10.0.0.3:80); null for the Global row.</summary>
+    public string? VirtualService { get; init; }
     /// <summary>The real server's address:port of a RealServer row, else null.</summary>
     public string? RealServer { get; init; }
     public ulong Connections { get; init; }
@@ -36,6 +37,9 @@ public sealed record LvsStatistic
     public ulong OutBytesPerSecond { get; init; }
     /// <summary>The network namespace it was read from (null: the current one).</summary>
     public string? NetworkNamespace { get; init; }
+
+    /// <summary>The service of a Service or RealServer row, for the views.</summary>
+    internal VirtualServiceKey? Key { get; init; }
 
     public const string GlobalName = "total";
 
@@ -52,7 +56,7 @@ public sealed record LvsStatistic
         s ??= new IpvsStatistics();
         return new LvsStatistic
         {
-            Kind = kind, Name = name, VirtualService = service, RealServer = realServer, NetworkNamespace = ns,
+            Kind = kind.ToString(), Name = name, VirtualService = service?.ToString(), Key = service, RealServer = realServer, NetworkNamespace = ns,
             Connections = s.Connections, InPackets = s.InPackets, OutPackets = s.OutPackets, InBytes = s.InBytes, OutBytes = s.OutBytes,
             ConnectionsPerSecond = s.ConnectionsPerSecond, InPacketsPerSecond = s.InPacketsPerSecond, OutPacketsPerSecond = s.OutPacketsPerSecond,
             InBytesPerSecond = s.InBytesPerSecond, OutBytesPerSecond = s.OutBytesPerSecond,
