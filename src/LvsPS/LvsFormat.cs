@@ -44,10 +44,11 @@ public static class LvsFormat
             if (s.PersistencePrefixLength is int prefix && prefix != (s.Key.Family == IpFamily.IPv6 ? 128 : 32))
                 parts.Add("mask " + IpvsValidation.FormatPersistenceNetmask(prefix, s.Key.Family));
         }
-        if (s.OnePacket)
-            parts.Add("ops");
+        // ipvsadm 1.31 prints the engine before ops ("persistent 60 pe sip ops", checked in the lab).
         if (s.PersistenceEngine is { } pe)
             parts.Add("pe " + pe);
+        if (s.OnePacket)
+            parts.Add("ops");
         return string.Join(" ", parts);
     }
 
