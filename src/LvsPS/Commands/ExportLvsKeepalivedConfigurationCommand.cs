@@ -35,7 +35,7 @@ namespace LvsPS.Commands;
 /// <para>The same director without the warnings keepalived gave for old.conf (nb_get_retry outside HTTP_GET gone,
 /// defaults written out).</para>
 /// </example>
-/// <input type="LvsPS.Native.Ipvs.VirtualService">Services to write (with their real servers).</input>
+/// <input type="LvsPS.LvsVirtualService">Services to write (with their real servers).</input>
 /// <input type="LvsPS.Native.Configuration.Director.DirectorConfiguration">A whole director to write.</input>
 /// <output type="System.String">Without -Path, the keepalived.conf text. Nothing with -Path.</output>
 /// <seealso cref="GetLvsKeepalivedConfigurationCommand"/>
@@ -55,9 +55,9 @@ public sealed class ExportLvsKeepalivedConfigurationCommand : LvsCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
-    /// <summary>Services to write (from Get-LvsVirtualService, with their real servers) instead of the namespace's IPVS table.</summary>
+    /// <summary>Services to write (from Get-LvsVirtualService, with their real servers, or their copies: Import-Clixml, Import-Csv rows, ConvertFrom-Json objects) instead of the namespace's IPVS table.</summary>
     [Parameter(ValueFromPipeline = true, ParameterSetName = ServicesSet)]
-    public VirtualService[]? InputObject { get; set; }
+    public LvsVirtualService[]? InputObject { get; set; }
 
     /// <summary>A whole director to write (from Get-LvsKeepalivedConfiguration).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = DirectorSet, HelpMessage = "A DirectorConfiguration from Get-LvsKeepalivedConfiguration.")]
@@ -68,7 +68,13 @@ public sealed class ExportLvsKeepalivedConfigurationCommand : LvsCmdletBase
         if (ParameterSetName == DirectorSet)
             _directors.Add(Configuration);
         else
-            _services.AddRange(InputObject ?? []);
+            foreach (LvsVirtualService s in InputObject ?? [])
+            {
+                if (s.InputError is { } invalid)
+                    WriteFailure(invalid, s.Target);
+                else
+                    _services.Add(s.Record);
+            }
     }
 
     protected override void EndProcessing()

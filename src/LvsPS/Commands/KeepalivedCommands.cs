@@ -44,7 +44,7 @@ namespace LvsPS.Commands;
 /// </example>
 /// <input type="System.String">The file, by property name (Path or FullName, as Get-ChildItem writes).</input>
 /// <output type="LvsPS.Native.Configuration.Director.DirectorConfiguration">-As Director (the default).</output>
-/// <output type="LvsPS.Native.Ipvs.VirtualService">-As VirtualService.</output>
+/// <output type="LvsPS.LvsVirtualService">-As VirtualService.</output>
 /// <output type="LvsPS.Keepalived.KeepalivedVrrpInstance">-As VrrpInstance.</output>
 /// <output type="LvsPS.Native.Configuration.Keepalived.KeepalivedDiagnostic">-As Finding.</output>
 /// <parameter name="As" default="Director"/>
@@ -52,7 +52,7 @@ namespace LvsPS.Commands;
 /// <seealso cref="ExportLvsKeepalivedConfigurationCommand"/>
 /// <seealso cref="NewLvsVirtualServiceCommand"/>
 [Cmdlet(VerbsCommon.Get, "LvsKeepalivedConfiguration")]
-[OutputType(typeof(DirectorConfiguration), typeof(VirtualService), typeof(KeepalivedVrrpInstance), typeof(KeepalivedDiagnostic))]
+[OutputType(typeof(DirectorConfiguration), typeof(LvsVirtualService), typeof(KeepalivedVrrpInstance), typeof(KeepalivedDiagnostic))]
 public sealed class GetLvsKeepalivedConfigurationCommand : KeepalivedCmdletBase
 {
     /// <summary>Director (the whole configuration), VirtualService (IPVS services at start), VrrpInstance (Start-LvsVrrpInstance's parameters) or Finding.</summary>
@@ -73,7 +73,8 @@ public sealed class GetLvsKeepalivedConfigurationCommand : KeepalivedCmdletBase
         switch (As)
         {
             case KeepalivedView.VirtualService:
-                WriteObject(DirectorIpvsTable.Initial(c), enumerateCollection: true);
+                foreach (VirtualService s in DirectorIpvsTable.Initial(c))
+                    WriteObject(new LvsVirtualService(s));
                 break;
             case KeepalivedView.VrrpInstance:
                 foreach (VrrpInstanceDefinition i in c.VrrpInstances)
