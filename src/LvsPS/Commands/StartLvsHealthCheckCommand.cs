@@ -58,7 +58,7 @@ namespace LvsPS.Commands;
 /// <para>Checks only while the VRRP instance VI_1 of this pwsh is master, and blocks until the unit stops.</para>
 /// </example>
 /// <input type="LvsPS.VirtualServiceIdentity">Services (identity text or Get-LvsVirtualService objects).</input>
-/// <input type="LvsPS.Native.Ipvs.RealServer">Real servers from Get-LvsRealServer.</input>
+/// <input type="LvsPS.LvsRealServer">Real servers from Get-LvsRealServer.</input>
 /// <output type="LvsPS.Health.LvsHealthCheck">One object per real server and check, as Get-LvsHealthCheck shows them.</output>
 /// <seealso cref="GetLvsHealthCheckCommand"/>
 /// <seealso cref="StopLvsHealthCheckCommand"/>
@@ -79,7 +79,7 @@ public sealed class StartLvsHealthCheckCommand : HealthCheckDefinitionCmdletBase
 
     /// <summary>Real servers to check, from Get-LvsRealServer.</summary>
     [Parameter(Mandatory = true, ParameterSetName = RealServerSet, ValueFromPipeline = true, HelpMessage = "Real servers from Get-LvsRealServer.")]
-    public RealServer[] InputObject { get; set; } = null!;
+    public LvsRealServer[] InputObject { get; set; } = null!;
 
     /// <summary>Only these real servers of the services: addresses, with :port when a service has several on one address.</summary>
     [Parameter(ParameterSetName = ServiceSet)]
@@ -162,8 +162,13 @@ public sealed class StartLvsHealthCheckCommand : HealthCheckDefinitionCmdletBase
     {
         if (ParameterSetName == RealServerSet)
         {
-            foreach (RealServer rs in InputObject)
-                _realServers.Add((ResolveNamespace(rs.NetworkNamespace), rs));
+            foreach (LvsRealServer piped in InputObject)
+            {
+                if (piped.InputError is { } invalid)
+                    WriteFailure(invalid, piped.Target);
+                else
+                    _realServers.Add((ResolveNamespace(piped.Record.NetworkNamespace), piped.Record));
+            }
             return;
         }
         foreach (VirtualServiceIdentity id in VirtualService)
