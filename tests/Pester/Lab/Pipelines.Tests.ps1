@@ -59,7 +59,7 @@ Describe 'Pipelines in real pwsh' {
         $services = Start-ThreadJob { Import-Module $using:module; Get-LvsVirtualService -NetworkNamespace $using:namespace } |
             Receive-Job -Wait -AutoRemoveJob
         @($services).Count | Should -Be 2
-        $services | Where-Object { "$($_.Key)" -eq 'tcp/192.0.2.6:80' } | Remove-LvsVirtualService -Confirm:$false
+        $services | Where-Object VirtualService -eq 'tcp/192.0.2.6:80' | Remove-LvsVirtualService -Confirm:$false
         Get-SavedRule $ns | Should -Be @('-A -t 192.0.2.7:80 -s wlc')
     }
 
