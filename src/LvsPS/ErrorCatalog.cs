@@ -154,7 +154,7 @@ public static partial class ErrorMapper
         [PreemptConflict] = new(ErrorCategory.InvalidArgument, false, _ => "Give -NoPreempt alone (-NoPreempt:$false preempts)."),
         [TemplateSwitchConflict] = new(ErrorCategory.InvalidArgument, false, _ => "Give -Template or -ExcludeTemplate, not both."),
         [NoTimeoutGiven] = new(ErrorCategory.InvalidArgument, false, _ => "Give at least one of -Tcp, -TcpFin and -Udp, in seconds."),
-        [InvalidRecordProperty] = new(ErrorCategory.InvalidData, false, _ => "Fix that property of the row (Get-Help about_LvsPS lists what each takes), or pipe the objects Get-LvsVirtualService and Get-LvsRealServer write."),
+        [InvalidRecordProperty] = new(ErrorCategory.InvalidArgument, false, _ => "Fix that property of the row (Get-Help about_LvsPS lists what each takes), or pipe the objects Get-LvsVirtualService and Get-LvsRealServer write."),
         [UnknownScheduler] = new(ErrorCategory.InvalidArgument, false, _ => "-Scheduler completes with the schedulers the kernel can load."),
         [SchedulerFlagMismatch] = new(ErrorCategory.InvalidArgument, false, _ => "Use the sh or mh scheduler with its flags, or drop -SchedulerFlag."),
         [InvalidPersistenceNetmask] = new(ErrorCategory.InvalidArgument, false, _ => "-PersistenceNetmask takes a mask (255.255.255.0) or a prefix length (24) for IPv4, a prefix length (64) for IPv6."),
