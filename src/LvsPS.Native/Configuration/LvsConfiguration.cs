@@ -17,6 +17,8 @@ public sealed record LvsConfiguration
     /// <summary>Null: the file does not set timeouts.</summary>
     public IpvsTimeouts? Timeouts { get; init; }
     public IReadOnlyList<SyncDaemon> SyncDaemons { get; init; } = Array.Empty<SyncDaemon>();
+    /// <summary>The whole director (VRRP, checks, keepalived settings) when the file carries one; null for a plain IPVS table.</summary>
+    public Director.DirectorConfiguration? Director { get; init; }
 
     /// <summary>
     /// Reads the whole configuration of the client's namespace (one service dump, one dest dump

@@ -50,6 +50,7 @@ public static partial class LvsConfigurationJson
         IpvsTimeouts? timeouts = null;
         var services = new List<VirtualService>();
         var daemons = new List<SyncDaemon>();
+        Director.DirectorConfiguration? director = null;
         var seen = new HashSet<string>();
         while (src.NextProperty(ref r, seen, out string name, out long line))
         {
@@ -87,13 +88,31 @@ public static partial class LvsConfigurationJson
                         services.Add(s);
                     }
                     break;
+                case "director":
+                    director = r.TokenType == JsonTokenType.Null ? null : ReadDirector(ref r, src, line);
+                    break;
                 default:
-                    throw src.Unknown(name, line, "the configuration", "version, timeouts, syncDaemons, services");
+                    throw src.Unknown(name, line, "the configuration", "version, timeouts, syncDaemons, services, director");
             }
         }
         if (version is null)
             throw src.Error(objectLine, $"the configuration has no \"version\"; add \"version\": {LvsConfiguration.CurrentVersion}.");
-        return new LvsConfiguration { Version = version.Value, Timeouts = timeouts, Services = services, SyncDaemons = daemons };
+        return new LvsConfiguration { Version = version.Value, Timeouts = timeouts, Services = services, SyncDaemons = daemons, Director = director };
+    }
+
+    /// <summary>The director section; the serializer counts lines from the start of the value, so its errors are moved to file lines here.</summary>
+    private static Director.DirectorConfiguration? ReadDirector(ref Utf8JsonReader r, JsonSource src, long line)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Director.DirectorConfiguration>(ref r, Director.DirectorJson.Options);
+        }
+        catch (JsonException e)
+        {
+            string reason = e.Message;
+            int cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
+            throw src.Error(line + (e.LineNumber ?? 0), "director: " + (cut > 0 ? reason[..cut].TrimEnd(' ', '|', '.') + "." : reason), e);
+        }
     }
 
     private static IpvsTimeouts ReadTimeouts(ref Utf8JsonReader r, JsonSource src)

@@ -58,6 +58,11 @@ public static partial class LvsConfigurationJson
         foreach (VirtualService s in configuration.Services)
             WriteService(w, s);
         w.WriteEndArray();
+        if (configuration.Director is { } director)
+        {
+            w.WritePropertyName("director");
+            JsonSerializer.Serialize(w, director, Director.DirectorJson.Options);
+        }
         w.WriteEndObject();
         w.Flush();
         stream.WriteByte((byte)'\n');

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Serialization;
 using LvsPS.Native.Configuration.Keepalived;
 
 namespace LvsPS.Native.Configuration.Director;
@@ -79,6 +80,7 @@ public sealed record CheckerDefinition
     public bool FileWeightReverse { get; init; }
     public string? BfdName { get; init; }
 
+    [JsonIgnore]
     public SourceLocation Location { get; init; }
 }
 
@@ -89,8 +91,11 @@ public sealed record HttpUrlDefinition
     /// <summary>MD5 of the body, lower-case hex; null: not checked.</summary>
     public string? Digest { get; init; }
     /// <summary>Accepted status ranges; empty: 200-299.</summary>
-    public IReadOnlyList<(int From, int To)> StatusCodes { get; init; } = [];
+    public IReadOnlyList<StatusCodeRange> StatusCodes { get; init; } = [];
     public string? Virtualhost { get; init; }
     public string? Regex { get; init; }
     public bool RegexNoMatch { get; init; }
 }
+
+/// <summary>An accepted HTTP status range (N-M, or N-N for one code).</summary>
+public sealed record StatusCodeRange(int From, int To);

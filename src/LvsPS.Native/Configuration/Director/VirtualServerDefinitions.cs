@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Serialization;
 using LvsPS.Native.Configuration.Keepalived;
 using LvsPS.Native.Ipvs;
 
@@ -56,9 +57,11 @@ public sealed record VirtualServerDefinition
     public bool SmtpAlert { get; init; }
     public string? SnmpName { get; init; }
     public IReadOnlyList<RealServerDefinition> RealServers { get; init; } = [];
+    [JsonIgnore]
     public SourceLocation Location { get; init; }
 
     /// <summary>How keepalived names it in messages: [IP]:PROTO:PORT, FWM N, or group NAME.</summary>
+    [JsonIgnore]
     public string DisplayName => Kind switch
     {
         VirtualServerHeadKind.FirewallMark => $"FWM {FirewallMark}",
@@ -87,8 +90,10 @@ public sealed record RealServerDefinition
     public bool SmtpAlert { get; init; }
     public string? Virtualhost { get; init; }
     public IReadOnlyList<CheckerDefinition> Checkers { get; init; } = [];
+    [JsonIgnore]
     public SourceLocation Location { get; init; }
 
+    [JsonIgnore]
     public string Endpoint => VirtualServiceKey.FormatEndpoint(Address, Port);
 }
 
@@ -97,6 +102,7 @@ public sealed record VirtualServerGroupDefinition
 {
     public required string Name { get; init; }
     public IReadOnlyList<VirtualServerGroupEntry> Entries { get; init; } = [];
+    [JsonIgnore]
     public SourceLocation Location { get; init; }
 }
 
@@ -110,5 +116,6 @@ public sealed record VirtualServerGroupEntry
     public uint FirewallMark { get; init; }
     /// <summary>For fwmark entries: inet/inet6 when written.</summary>
     public IpFamily? Family { get; init; }
+    [JsonIgnore]
     public bool IsFirewallMark => FirewallMark != 0;
 }

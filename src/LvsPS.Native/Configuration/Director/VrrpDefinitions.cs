@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Serialization;
 using LvsPS.Native.Configuration.Keepalived;
 
 namespace LvsPS.Native.Configuration.Director;
@@ -34,6 +35,7 @@ public sealed record VrrpScriptDefinition
     public string? User { get; init; }
     public string? Group { get; init; }
     public bool InitFail { get; init; }
+    [JsonIgnore]
     public SourceLocation Location { get; init; }
 }
 
@@ -50,6 +52,7 @@ public sealed record VrrpSyncGroupDefinition
     public IReadOnlyList<TrackDefinition> TrackScripts { get; init; } = [];
     public IReadOnlyList<TrackDefinition> TrackInterfaces { get; init; } = [];
     public IReadOnlyList<KeywordSetting> Other { get; init; } = [];
+    [JsonIgnore]
     public SourceLocation Location { get; init; }
 }
 
@@ -78,6 +81,7 @@ public sealed record VrrpInstanceDefinition
     public VrrpNotifyScripts Notify { get; init; } = new();
     public bool SmtpAlert { get; init; }
     public IReadOnlyList<KeywordSetting> Other { get; init; } = [];
+    [JsonIgnore]
     public SourceLocation Location { get; init; }
 }
 

@@ -121,7 +121,7 @@ public sealed partial class KeepalivedConfigurationReader
     {
         string? path = null, digest = null, virtualhost = null, regex = null;
         bool noMatch = false;
-        var codes = new List<(int, int)>();
+        var codes = new List<StatusCodeRange>();
         foreach (KeepalivedStatement s in block.Block ?? [])
         {
             if (!KeepalivedKeywords.Url.Contains(s.Keyword))
@@ -148,7 +148,7 @@ public sealed partial class KeepalivedConfigurationReader
         return path == null ? null : new HttpUrlDefinition { Path = path, Digest = digest, StatusCodes = codes, Virtualhost = virtualhost, Regex = regex, RegexNoMatch = noMatch };
     }
 
-    private IEnumerable<(int, int)> ReadStatusCodes(KeepalivedStatement s)
+    private IEnumerable<StatusCodeRange> ReadStatusCodes(KeepalivedStatement s)
     {
         foreach (string word in s.Arguments)
         {
@@ -157,7 +157,7 @@ public sealed partial class KeepalivedConfigurationReader
                 && int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out int from)
                 && int.TryParse(range[^1], NumberStyles.None, CultureInfo.InvariantCulture, out int to)
                 && from is >= 100 and <= 599 && to is >= 100 and <= 599 && from <= to)
-                yield return (from, to);
+                yield return new StatusCodeRange(from, to);
             else
                 _diagnostics.Warn(DiagnosticCodes.InvalidValue, s.Location, $"status_code '{word}' is not N or N-M within 100-599; ignored.");
         }
