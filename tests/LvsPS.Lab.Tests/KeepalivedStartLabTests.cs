@@ -96,6 +96,12 @@ public sealed class KeepalivedStartLabTests : IDisposable
             weight 2
             alpha off
           }
+          real_server 10.0.0.16 80 {
+            weight 4
+            TCP_CHECK {
+              connect_timeout 1
+            }
+          }
         }
         virtual_server 2001:db8::1 80 {
           protocol TCP

@@ -5,8 +5,8 @@ namespace LvsPS.Native.Configuration.Director;
 
 /// <summary>
 /// The IPVS table a director configuration asks for at start, as keepalived 2.2.7 builds it before
-/// any check has run: every real server in with its weight, except alpha ones (out, or in with
-/// weight 0 under inhibit_on_failure); a virtual_server group gives one service per address of each
+/// any check has run: every real server in with its weight, except those with an alpha checker
+/// (out, or in with weight 0 under inhibit_on_failure); a virtual_server group gives one service per address of each
 /// range and per fwmark entry, all with the same real servers; an inhibited sorry server is in at
 /// weight 0.
 /// </summary>
@@ -56,9 +56,11 @@ public static class DirectorIpvsTable
         var realServers = new List<RealServer>();
         foreach (RealServerDefinition rs in vs.RealServers)
         {
-            if (rs.Alpha && !rs.InhibitOnFailure)
+            // alpha is a checker's: a real server without checkers is up whatever alpha says (measured in the lab).
+            bool startsDown = rs.Checkers.Any(c => c.Alpha);
+            if (startsDown && !rs.InhibitOnFailure)
                 continue;
-            realServers.Add(RealServer(rs, key, rs.Alpha ? 0 : rs.Weight));
+            realServers.Add(RealServer(rs, key, startsDown ? 0 : rs.Weight));
         }
         if (vs.SorryServer is { } sorry && vs.SorryServerInhibit)
             realServers.Add(RealServer(sorry, key, 0));
@@ -80,8 +82,9 @@ public static class DirectorIpvsTable
     {
         VirtualService = key,
         Address = rs.Address,
-        // DR and tunnels cannot change the port: a group's entries each have their own.
-        Port = rs.Forwarding is ForwardingMethod.Route or ForwardingMethod.Tunnel && !key.IsFirewallMark ? key.Port : rs.Port,
+        // DR and tunnels cannot change the port: a group's entries each have their own, and a
+        // firewall-mark service has none (keepalived clears it, measured for group fwmark entries too).
+        Port = rs.Forwarding is ForwardingMethod.Route or ForwardingMethod.Tunnel ? key.Port : rs.Port,
         Forwarding = rs.Forwarding,
         Weight = weight,
         UpperThreshold = rs.UpperThreshold,

@@ -252,4 +252,43 @@ public sealed class KeepalivedMeaningTests
         Assert.Empty(r.Configuration.VirtualServers);
         Assert.Equal("1 InvalidValue", Codes(r).Single());
     }
+
+    [Fact]
+    public void StartTable_AlphaIsPerChecker_FirewallMarkDrPortsCleared()
+    {
+        KeepalivedReadResult r = Read("""
+            virtual_server_group G {
+              fwmark 9
+            }
+            virtual_server group G {
+              protocol TCP
+              lb_algo rr
+              lb_kind DR
+              real_server 10.0.1.10 80 { weight 2 }
+            }
+            virtual_server 10.0.0.5 80 {
+              protocol TCP
+              lb_algo wrr
+              lb_kind NAT
+              alpha
+              inhibit_on_failure
+              real_server 10.0.0.13 80 { weight 2 }
+              real_server 10.0.0.16 80 {
+                weight 4
+                TCP_CHECK { connect_timeout 1 }
+              }
+              real_server 10.0.0.17 80 {
+                inhibit_on_failure off
+                TCP_CHECK { connect_timeout 1 }
+              }
+            }
+            """);
+        string table = KeepalivedWriterTests.Table(r.Configuration);
+        // Measured in the lab with keepalived 2.2.7: no checker, no alpha; an alpha checker starts the server
+        // out (inhibited: in at weight 0); a DR server of a firewall-mark entry has port 0.
+        Assert.Contains("[10.0.0.13:80 Masquerade w2", table);
+        Assert.Contains("[10.0.0.16:80 Masquerade w0", table);
+        Assert.DoesNotContain("10.0.0.17", table);
+        Assert.Contains("fwmark/9 rr None p=False/0/ ops=False [10.0.1.10:0 Route w2", table);
+    }
 }
