@@ -11,7 +11,8 @@ namespace LvsPS.Lab.Tests;
 /// The same keepalived.conf started by keepalived 2.2.7 (checker process only, its own namespace)
 /// and read by LvsPS (its start table applied in a twin namespace): ipvsadm -Sn must be the same.
 /// keepalived puts every real server in before its first check (at least a second after start),
-/// so its table is read as soon as it holds as many rules as LvsPS's.
+/// so its table is read as soon as it holds as many rules as LvsPS's; under emulation on a loaded
+/// machine keepalived may need tens of seconds to get there.
 /// </summary>
 public sealed class KeepalivedStartLabTests : IDisposable
 {
@@ -143,7 +144,7 @@ public sealed class KeepalivedStartLabTests : IDisposable
         {
             IReadOnlyList<string> theirs = [];
             var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < TimeSpan.FromSeconds(10) && !keepalived.HasExited)
+            while (watch.Elapsed < TimeSpan.FromSeconds(180) && !keepalived.HasExited)
             {
                 theirs = _keepalived.SavedRules();
                 if (theirs.Count >= ours.Count && ours.Count > 0 || ours.Count == 0 && watch.Elapsed > TimeSpan.FromSeconds(3))
