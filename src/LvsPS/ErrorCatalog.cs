@@ -77,6 +77,10 @@ public static partial class ErrorMapper
     public const string DrainTimeout = nameof(DrainTimeout);
     public const string DrainStateError = nameof(DrainStateError);
     public const string NoPreviousWeight = nameof(NoPreviousWeight);
+    // Directors (kconf): Start-/Get-/Stop-LvsDirector.
+    public const string DirectorExists = nameof(DirectorExists);
+    public const string DirectorNotFound = nameof(DirectorNotFound);
+    public const string DirectorNotStarted = nameof(DirectorNotStarted);
     // VRRP: the runtime's failures and the core's rules (VrrpRule), one id each.
     public const string VrrpInstanceExists = nameof(VrrpInstanceExists);
     public const string VrrpInstanceNotFound = nameof(VrrpInstanceNotFound);
@@ -189,6 +193,9 @@ public static partial class ErrorMapper
         [DrainTimeout] = new(ErrorCategory.OperationTimeout, false, _ => "Wait longer with -Timeout, or see the connections with Get-LvsConnection -RealServerAddress; Resume-LvsRealServer puts the weight back."),
         [DrainStateError] = new(ErrorCategory.WriteError, false, _ => $"Run as root, or point ${Native.Drain.PreviousWeightStore.DirectoryVariable} at a writable directory."),
         [NoPreviousWeight] = new(ErrorCategory.ObjectNotFound, false, _ => "Give the weight with -Weight."),
+        [DirectorExists] = new(ErrorCategory.ResourceExists, false, _ => "Stop it first (Stop-LvsDirector), or give this one another -Name."),
+        [DirectorNotFound] = new(ErrorCategory.ObjectNotFound, false, _ => "Get-LvsDirector lists the directors of this PowerShell process."),
+        [DirectorNotStarted] = new(ErrorCategory.InvalidData, false, _ => "Fix what the errors name (Test-LvsKeepalivedConfiguration lists them with file:line), then start it again."),
         [VrrpInstanceExists] = new(ErrorCategory.ResourceExists, false, _ => "Stop it first (Stop-LvsVrrpInstance), or choose another name."),
         [VrrpInstanceNotFound] = new(ErrorCategory.ObjectNotFound, false, _ => "Get-LvsVrrpInstance lists the instances of this PowerShell process."),
         [VrrpWaitTimeout] = new(ErrorCategory.OperationTimeout),

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Sockets;
+using LvsPS.Testing;
+using Xunit;
+
+namespace LvsPS.Cmdlet.Tests;
+
+/// <summary>
+/// Start-/Get-/Stop-LvsDirector against the in-memory IPVS: the start table, the health engine
+/// acting on it (a real closed port), stop cleaning as keepalived does, and files or settings that
+/// cannot run changing nothing.
+/// </summary>
+public sealed class DirectorCmdletTests(SessionFixture fixture) : IClassFixture<SessionFixture>, IDisposable
+{
+    private readonly PowerShellSession _ps = fixture.Session;
+    private readonly InMemoryIpvsSwitch _ipvs = new(fixture.Session);
+    private readonly string _dir = Directory.CreateTempSubdirectory("lvsps-director-cmdlet-").FullName;
+
+    public void Dispose()
+    {
+        _ps.Invoke("Get-LvsDirector | Stop-LvsDirector");
+        _ipvs.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string Write(string text)
+    {
+        string path = Path.Combine(_dir, "lb.conf");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private const string Simple = """
+        virtual_server 10.0.0.3 80 {
+          protocol TCP
+          lb_algo wrr
+          lb_kind NAT
+          real_server 10.0.0.7 80 {
+            weight 3
+          }
+          real_server 10.0.0.8 80 {
+            weight 1
+          }
+        }
+        """;
+
+    private static readonly string[] SimpleRules =
+    [
+        "-A -t 10.0.0.3:80 -s wrr",
+        "-a -t 10.0.0.3:80 -r 10.0.0.7:80 -m -w 3",
+        "-a -t 10.0.0.3:80 -r 10.0.0.8:80 -m -w 1",
+    ];
+
+    [Fact]
+    public void Start_BuildsTheTable_Stop_RemovesOnlyItsServices()
+    {
+        _ps.Invoke("New-LvsVirtualService -Protocol UDP -Address 10.9.9.9 -Port 53");
+        string file = Write(Simple);
+        PowerShellSession.Result r = _ps.Invoke("$d = Start-LvsDirector $args[0] -NoHostCheck; $d.Name; (Get-LvsDirector).Name", file);
+        Assert.Empty(r.AllErrors);
+        Assert.Equal(new[] { "lb", "lb" }, r.Output.Select(o => o.ToString()));
+        Assert.Equal(SimpleRules.Append("-A -u 10.9.9.9:53 -s wlc").Order(StringComparer.Ordinal), _ipvs.Rules().Order(StringComparer.Ordinal));
+
+        r = _ps.Invoke("Stop-LvsDirector lb; @(Get-LvsDirector).Count");
+        Assert.Empty(r.AllErrors);
+        Assert.Equal("0", r.Output.Single().ToString());
+        Assert.Equal(new[] { "-A -u 10.9.9.9:53 -s wlc" }, _ipvs.Rules());
+    }
+
+    [Fact]
+    public void LvsFlush_AtStartAndStop()
+    {
+        _ps.Invoke("New-LvsVirtualService -Protocol UDP -Address 10.9.9.9 -Port 53");
+        string file = Write("global_defs {\n  lvs_flush\n  lvs_flush_on_stop\n}\n" + Simple);
+        PowerShellSession.Result r = _ps.Invoke("$null = Start-LvsDirector $args[0] -NoHostCheck -Name f", file);
+        Assert.Empty(r.AllErrors);
+        Assert.Equal(SimpleRules, _ipvs.Rules().Order(StringComparer.Ordinal));
+        _ps.Invoke("New-LvsVirtualService -Protocol UDP -Address 10.9.9.9 -Port 53");
+        r = _ps.Invoke("Stop-LvsDirector f");
+        Assert.Empty(r.AllErrors);
+        Assert.Empty(_ipvs.Rules());
+    }
+
+    [Fact]
+    public void HealthEngine_TakesAFailingRealServerOut()
+    {
+        int closed = ClosedPort();
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int open = ((IPEndPoint)listener.LocalEndpoint).Port;
+        string file = Write($$"""
+            virtual_server 10.0.0.3 80 {
+              protocol TCP
+              lb_algo wrr
+              lb_kind NAT
+              delay_loop 1
+              real_server 127.0.0.1 {{open}} {
+                weight 2
+                TCP_CHECK {
+                  connect_timeout 1
+                  warmup 0
+                }
+              }
+              real_server 127.0.0.1 {{closed}} {
+                weight 2
+                TCP_CHECK {
+                  connect_timeout 1
+                  warmup 0
+                }
+              }
+            }
+            """);
+        PowerShellSession.Result r = _ps.Invoke("$null = Start-LvsDirector $args[0] -NoHostCheck -Name h", file);
+        Assert.Empty(r.AllErrors);
+        Assert.Contains($"-a -t 10.0.0.3:80 -r 127.0.0.1:{closed} -m -w 2", _ipvs.Rules());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline && _ipvs.Rules().Any(l => l.Contains($":{closed} ")))
+            Thread.Sleep(100);
+        Assert.Equal(new[] { "-A -t 10.0.0.3:80 -s wrr", $"-a -t 10.0.0.3:80 -r 127.0.0.1:{open} -m -w 2" }, _ipvs.Rules());
+        r = _ps.Invoke("(Get-LvsHealthCheck -Name h).Count");
+        Assert.Equal("2", r.Output.Single().ToString());
+    }
+
+    [Fact]
+    public void WhatIf_AndBrokenFiles_ChangeNothing()
+    {
+        string file = Write(Simple);
+        PowerShellSession.Result r = _ps.Invoke("Start-LvsDirector $args[0] -NoHostCheck -WhatIf", file);
+        Assert.Empty(r.AllErrors);
+        Assert.Contains("1 IPVS service(s) with 2 real server(s)", r.HostText);
+        Assert.Empty(_ipvs.Rules());
+
+        file = Write(Simple + "\nvirtual_server 10.0.0.4 80 {\n");
+        r = _ps.Invoke("Start-LvsDirector $args[0] -NoHostCheck", file);
+        Assert.Contains(r.AllErrors, e => e.FullyQualifiedErrorId.StartsWith("DirectorNotStarted", StringComparison.Ordinal));
+        Assert.Empty(_ipvs.Rules());
+
+        // A VRRP instance on an interface that does not exist: refused before IPVS is touched.
+        file = Write(Simple + "\nvrrp_instance V {\n  interface nosuch0\n  virtual_router_id 5\n  virtual_ipaddress {\n    10.0.0.3\n  }\n}\n");
+        r = _ps.Invoke("Start-LvsDirector $args[0] -NoHostCheck", file);
+        Assert.NotEmpty(r.AllErrors);
+        Assert.Empty(_ipvs.Rules());
+        Assert.Equal("0", _ps.Invoke("@(Get-LvsDirector).Count").Output.Single().ToString());
+    }
+
+    private static int ClosedPort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
