@@ -171,6 +171,32 @@ public sealed class HealthCheckCmdletTests(SessionFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void RealServerCheck_gives_each_real_server_its_own_checks()
+    {
+        Service();
+        // The closed port passes a ping (the address answers) but fails a TCP check: each real server gets the check named for it.
+        _ps.Run($"Start-LvsHealthCheck tcp/10.0.0.3:80 -RealServerCheck @{{ '127.0.0.1:{_closed}' = New-LvsHealthCheck -Type Ping -Interval 0.2 -Warmup 0; '127.0.0.1:{Open}' = (New-LvsHealthCheck -Interval 0.2 -Warmup 0), (New-LvsHealthCheck -Type Ping -Interval 0.3 -Warmup 0) }} -Name per");
+        Assert.Empty(_ps.Invoke($"Wait-LvsHealthCheck per -State Up -Timeout 15").AllErrors);
+        Assert.Equal(new[] { $"127.0.0.1:{Open} Ping", $"127.0.0.1:{Open} Tcp", $"127.0.0.1:{_closed} Ping" }.Order(StringComparer.Ordinal),
+            _ps.Run("Get-LvsHealthCheck per | ForEach-Object { \"$($_.RealServer) $($_.Type)\" }").Select(o => o.ToString()).Order(StringComparer.Ordinal));
+        Assert.Equal(3, _ipvs.Rules().Count);
+    }
+
+    [Theory]
+    [InlineData("@{ '10.7.7.7' = New-LvsHealthCheck }", "names 10.7.7.7")]
+    [InlineData("@{ '127.0.0.1' = 'tcp' }", "give checks from New-LvsHealthCheck")]
+    [InlineData("@{ '127.0.0.1' = (New-LvsHealthCheck), 3 }", "Int32 is not a check")]
+    [InlineData("@{ '127.0.0.1:99999' = New-LvsHealthCheck }", "99999")]
+    public void RealServerCheck_refuses_keys_and_values_it_cannot_use(string table, string message)
+    {
+        Service();
+        PowerShellSession.Result r = _ps.Invoke(Expect.CatchTerminating($"Start-LvsHealthCheck tcp/10.0.0.3:80 -RealServerCheck {table} -Name badper"));
+        ErrorRecord e = (ErrorRecord)r.Output[0].BaseObject;
+        Assert.Contains(message, e.Exception.Message);
+        Assert.Empty(_ps.Run("Get-LvsHealthCheck badper -ErrorAction SilentlyContinue"));
+    }
+
+    [Fact]
     public void The_type_follows_from_the_options()
     {
         Assert.Equal("Http", _ps.Run("(New-LvsHealthCheck -Url /x).Type").Single().ToString());

@@ -53,6 +53,15 @@ namespace LvsPS.Commands;
 /// <para>A real server is alive while both its HTTP check and its script pass. While the live weight is below 2,
 /// the sorry server 10.0.0.99:80 serves alone and the script block logs it.</para>
 /// </example>
+/// <example title="A different check per real server">
+/// <code>
+/// $web = New-LvsHealthCheck -Url /health -Interval 2
+/// Start-LvsHealthCheck tcp/10.0.0.3:80 -RealServerCheck @{ '10.0.0.7' = $web; '10.0.0.8' = $web, (New-LvsHealthCheck -Command /usr/local/bin/cache-ok) } -Quorum 1
+/// </code>
+/// <para>10.0.0.7 gets the HTTP check, 10.0.0.8 the HTTP check and a script; other real servers of the service have no
+/// check (none of -Check or the check options is given) and stay in service, as a keepalived real_server without a checker.
+/// The quorum counts all of them.</para>
+/// </example>
 /// <example title="As a systemd service next to VRRP">
 /// <code>Start-LvsHealthCheck tcp/10.0.0.3:80 -Url /health -VrrpInstance VI_1 -Wait</code>
 /// <para>Checks only while the VRRP instance VI_1 of this pwsh is master, and blocks until the unit stops.</para>
@@ -91,6 +100,11 @@ public sealed class StartLvsHealthCheckCommand : HealthCheckDefinitionCmdletBase
     [Parameter]
     [ValidateNotNullOrEmpty]
     public HealthCheck[]? Check { get; set; }
+
+    /// <summary>Checks per real server: a hashtable from a real server's address (with :port to tell ports apart) to its checks from New-LvsHealthCheck, such as @{ '10.0.0.7' = $http; '10.0.0.8' = $tcp, $script }. Real servers it does not name get -Check or the check options (or no check: always alive). One set of checks, so quorum and sorry server see every real server.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public System.Collections.IDictionary? RealServerCheck { get; set; }
 
     /// <summary>A name for this set of checks (Get-, Stop-, Wait-LvsHealthCheck -Name); default health1, health2, ...</summary>
     [Parameter]
@@ -195,7 +209,8 @@ public sealed class StartLvsHealthCheckCommand : HealthCheckDefinitionCmdletBase
         HealthCommand? up, down, quorumUp, quorumDown;
         try
         {
-            checks = Check ?? new[] { BuildCheck() };
+            checks = Check ?? (RealServerCheck is not null && !DescribesCheck ? Array.Empty<HealthCheck>() : new[] { BuildCheck() });
+            _perRealServer = PerRealServer();
             up = ToHealthCommand(OnRealServerUp, "-OnRealServerUp");
             down = ToHealthCommand(OnRealServerDown, "-OnRealServerDown");
             quorumUp = ToHealthCommand(OnQuorumUp, "-OnQuorumUp");
@@ -212,6 +227,9 @@ public sealed class StartLvsHealthCheckCommand : HealthCheckDefinitionCmdletBase
         if (byNamespace.Count > 1)
             Stop(ErrorMapper.Invalid(ErrorMapper.HealthCheckOptionConflict, "The real servers come from several network namespaces; start one set of checks per namespace (-NetworkNamespace)."), null);
         string? ns = byNamespace[0].Key;
+        foreach ((NetEndpoint endpoint, _) in _perRealServer)
+            if (!byNamespace[0].Any(x => Matches(endpoint, x.RealServer)))
+                Stop(ErrorMapper.Invalid(ErrorMapper.InvalidHealthCheck, $"-RealServerCheck names {endpoint}, which is no real server of the services checked; give the address of one (Get-LvsRealServer lists them)."), endpoint.ToString());
         var services = byNamespace[0].GroupBy(x => x.RealServer.VirtualService).Select(g => Service(g.Key, g.Select(x => x.RealServer), checks, up, down, quorumUp, quorumDown)).ToList();
         foreach (HealthCheckedService s in services)
             foreach (HealthCheckedRealServer rs in s.RealServers)
@@ -237,7 +255,9 @@ public sealed class StartLvsHealthCheckCommand : HealthCheckDefinitionCmdletBase
             return;
         }
         int count = services.Sum(s => s.RealServers.Count);
-        string what = string.Join(", ", checks.Select(c => c.Describe()));
+        string what = string.Join(", ", services.SelectMany(s => s.RealServers).SelectMany(r => r.Checks).Select(c => c.Describe()).Distinct());
+        if (what.Length == 0)
+            what = "no check (always alive)";
         if (!ShouldProcess($"{string.Join(", ", services.Select(s => s.Service))} ({count} real server{(count == 1 ? "" : "s")})", $"Start health checks '{name}': {what}"))
             return;
         if (!HealthCheckRegistry.TryAdd(engine))
@@ -267,6 +287,40 @@ public sealed class StartLvsHealthCheckCommand : HealthCheckDefinitionCmdletBase
         }
     }
 
+    private List<(NetEndpoint Endpoint, HealthCheck[] Checks)> _perRealServer = new();
+
+    private List<(NetEndpoint, HealthCheck[])> PerRealServer()
+    {
+        var list = new List<(NetEndpoint, HealthCheck[])>();
+        if (RealServerCheck is null)
+            return list;
+        foreach (System.Collections.DictionaryEntry entry in RealServerCheck)
+        {
+            string key = Convert.ToString(entry.Key is PSObject k ? k.BaseObject : entry.Key, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            NetEndpoint endpoint = NetText.ParseEndpoint(key);
+            object? value = entry.Value is PSObject v ? v.BaseObject : entry.Value;
+            HealthCheck[] checks = value switch
+            {
+                HealthCheck one => new[] { one },
+                IEnumerable<object> many => many.Select(o => o is PSObject p ? p.BaseObject : o).Select(o => o as HealthCheck
+                    ?? throw ErrorMapper.Invalid(ErrorMapper.InvalidHealthCheck, $"-RealServerCheck '{key}': {o?.GetType().Name ?? "null"} is not a check from New-LvsHealthCheck.")).ToArray(),
+                _ => throw ErrorMapper.Invalid(ErrorMapper.InvalidHealthCheck, $"-RealServerCheck '{key}': give checks from New-LvsHealthCheck."),
+            };
+            list.Add((endpoint, checks));
+        }
+        return list;
+    }
+
+    private HealthCheck[] ChecksOf(RealServer rs, HealthCheck[] others)
+    {
+        foreach ((NetEndpoint endpoint, HealthCheck[] checks) in _perRealServer)
+            if (Matches(endpoint, rs))
+                return checks;
+        return others;
+    }
+
+    private static bool Matches(NetEndpoint endpoint, RealServer rs) => endpoint.Address.Equals(rs.Address) && (endpoint.Port is null || endpoint.Port == rs.Port);
+
     private IEnumerable<(string? Ns, RealServer RealServer)> Gather()
     {
         foreach ((string? ns, RealServer rs) in _realServers)
@@ -288,13 +342,7 @@ public sealed class StartLvsHealthCheckCommand : HealthCheckDefinitionCmdletBase
     {
         if (Address is null)
             return true;
-        foreach (string text in Address)
-        {
-            NetEndpoint e = NetText.ParseEndpoint(text);
-            if (e.Address.Equals(rs.Address) && (e.Port is null || e.Port == rs.Port))
-                return true;
-        }
-        return false;
+        return Address.Any(text => Matches(NetText.ParseEndpoint(text), rs));
     }
 
     private HealthCheckedService Service(VirtualServiceKey key, IEnumerable<RealServer> realServers, HealthCheck[] checks,
@@ -316,7 +364,7 @@ public sealed class StartLvsHealthCheckCommand : HealthCheckDefinitionCmdletBase
         }
         return new HealthCheckedService(key)
         {
-            RealServers = list.Select(r => new HealthCheckedRealServer(r with { NetworkNamespace = null }) { Checks = checks, NotifyUp = up, NotifyDown = down }).ToArray(),
+            RealServers = list.Select(r => new HealthCheckedRealServer(r with { NetworkNamespace = null }) { Checks = ChecksOf(r, checks), NotifyUp = up, NotifyDown = down }).ToArray(),
             InhibitOnFailure = InhibitOnFailure,
             Quorum = Quorum,
             Hysteresis = Hysteresis,
