@@ -101,15 +101,16 @@ public sealed class TrafficTopology : IDisposable
         Exec(Director, "sysctl", "-qw", "net.ipv4.ip_forward=1");
     }
 
-    private void Plug(string ns, string name, string bridge, string address)
+    /// <summary>A veth from <paramref name="bridge"/> into <paramref name="ns"/>, named <paramref name="name"/> there, up, with <paramref name="address"/> (also used by the health twins).</summary>
+    public static void Plug(string ns, string name, string bridge, string address)
     {
         string host = $"{ns}{name}";
         if (host.Length > 15)
             host = host[^15..];
         Shell.Run("ip", "link", "add", host, "type", "veth", "peer", "name", name, "netns", ns);
         Shell.Run("ip", "link", "set", host, "master", bridge, "up");
-        Exec(ns, "ip", "link", "set", name, "up");
-        Exec(ns, "ip", "addr", "add", address, "dev", name);
+        Shell.Run("ip", "netns", "exec", ns, "ip", "link", "set", name, "up");
+        Shell.Run("ip", "netns", "exec", ns, "ip", "addr", "add", address, "dev", name);
     }
 
     private void WaitForHttp(string ns)
