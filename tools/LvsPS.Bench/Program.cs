@@ -7,8 +7,10 @@ using LvsPS.Testing;
 // fresh network namespace (deleted real servers linger in a per-namespace trash list
 // that slows re-adding, so nothing is measured after a flush).
 // "conn": the connection-table benchmark (ConnectionBench.cs); "conn-probe": its memory probe, one process per read.
+// "health": health checks against keepalived at the same settings (HealthBench.cs).
 if (args is ["conn", ..]) { ConnectionBench.Run(args[1..]); return; }
 if (args is ["conn-probe", ..]) { ConnectionBench.Probe(args[1..]); return; }
+if (args is ["health", ..]) { HealthBench.Run(args[1..]); return; }
 
 int services = args.Length > 0 ? int.Parse(args[0]) : 1000;
 int perService = args.Length > 1 ? int.Parse(args[1]) : 10;

@@ -1,0 +1,6 @@
+#!/bin/sh
+# Runs inside the lab VM (lab/run-vm.sh lab/guest/bench-health.sh [CHECKS TRIALS WINDOW]): LvsPS's health
+# checks against keepalived 2.2.7 at the same settings in one boot (detection latency, then CHECKS checks
+# at 1 s: CPU, memory, late checks, false transitions). Built on the host first (scripts/bench-health.sh).
+# The same program as bench.sh, with its "health" command.
+exec "$(cd "$(dirname "$0")" && pwd)/bench.sh" health "$@"
