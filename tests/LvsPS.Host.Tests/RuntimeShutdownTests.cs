@@ -3,7 +3,6 @@ using System.Net;
 using System.Management.Automation;
 using LvsPS.Host.Tests.Infrastructure;
 using LvsPS.Native.Vrrp;
-using LvsPS.Testing;
 using Xunit.Abstractions;
 
 namespace LvsPS.Host.Tests;
@@ -32,15 +31,9 @@ public sealed class RuntimeShutdownTests(ITestOutputHelper output) : IDisposable
         return path;
     }
 
-    private static bool ProcessAlive(int pid)
-        => File.Exists($"/proc/{pid}/stat") && File.ReadAllText($"/proc/{pid}/stat") is var stat && stat[(stat.LastIndexOf(')') + 2)] != 'Z';
-
-    /// <summary>This process's threads whose names the runtime and VRRP give (Linux keeps 15 characters of a name).</summary>
+    /// <summary>This process's threads that the runtime and VRRP name (vrrp:NAME, vrrp-notify:NAME, lvsps-reaper).</summary>
     private static string[] RuntimeThreads()
-        => Directory.GetDirectories("/proc/self/task")
-            .Select(t => { try { return File.ReadAllText(Path.Combine(t, "comm")).Trim(); } catch (IOException) { return ""; } })
-            .Where(n => n.StartsWith("vrrp", StringComparison.Ordinal) || n.StartsWith("lvsps-reaper", StringComparison.Ordinal))
-            .ToArray();
+        => Processes.ThreadNames().Where(n => n.StartsWith("vrrp", StringComparison.Ordinal) || n.StartsWith("lvsps-reaper", StringComparison.Ordinal)).ToArray();
 
     [SkippableFact]
     public void Remove_Module_while_master_hands_over_at_once_and_leaves_nothing_running()
@@ -64,7 +57,7 @@ public sealed class RuntimeShutdownTests(ITestOutputHelper output) : IDisposable
             Assert.True(Sh.Eventually(() => ka.Log.Contains("Entering BACKUP STATE"), TimeSpan.FromSeconds(15)), "keepalived did not enter backup");
             Assert.True(Sh.Eventually(() => File.Exists(pidFile), TimeSpan.FromSeconds(10)), "the track script never ran");
             int trackPid = int.Parse(File.ReadAllText(pidFile).Trim());
-            Assert.True(ProcessAlive(trackPid));
+            Assert.True(Processes.IsAlive(trackPid));
             Assert.NotEmpty(RuntimeThreads());
 
             double removedAt = PacketCapture.UnixNow();
@@ -83,7 +76,7 @@ public sealed class RuntimeShutdownTests(ITestOutputHelper output) : IDisposable
             Assert.False(s.HasAddress(1, s.Vip));
             // Orderly: the notification of the last change ran before Remove-Module returned.
             Assert.EndsWith("Init\n", File.ReadAllText(log));
-            Assert.True(Sh.Eventually(() => !ProcessAlive(trackPid), TimeSpan.FromSeconds(3)), $"the track script {trackPid} is still running");
+            Assert.True(Sh.Eventually(() => !Processes.IsAlive(trackPid), TimeSpan.FromSeconds(3)), $"the track script {trackPid} is still running");
             Assert.True(Sh.Eventually(() => RuntimeThreads().Length == 0, TimeSpan.FromSeconds(3)), "threads left: " + string.Join(", ", RuntimeThreads()));
         }
         finally

@@ -110,7 +110,7 @@ public sealed class ConnectionSyncPairLabTests : IClassFixture<TrafficTopology>,
 }
 
 /// <summary>
-/// Crafted sync messages (tests/Tooling) fill a backup's table with 20,000 rows we know: per-service,
+/// Crafted sync messages (tests/LvsPS.Testing/Ipvs) fill a backup's table with 20,000 rows we know: per-service,
 /// per-state and template counts of Get-LvsConnection equal the expected ones and ipvsadm -Lnc | grep -c.
 /// </summary>
 [Collection(SerialTrafficCollection.Name)]

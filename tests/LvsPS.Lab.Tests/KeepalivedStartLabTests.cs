@@ -120,7 +120,7 @@ public sealed class KeepalivedStartLabTests : IDisposable
     [MemberData(nameof(Configurations))]
     public void StartTable_IsTheOneKeepalivedBuilds(string name)
     {
-        Assert.True(LvsPS.Host.Tests.Infrastructure.Sh.Has("keepalived"), "keepalived must be installed on the host (the VM shares its root)");
+        Assert.True(LvsPS.Testing.Sh.Has("keepalived"), "keepalived must be installed on the host (the VM shares its root)");
         string conf = Path.Combine(_dir, name == "rich" ? "rich.conf" : name);
         if (name == "rich")
             File.WriteAllText(conf, Rich);

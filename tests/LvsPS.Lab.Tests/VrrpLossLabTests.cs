@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using LvsPS.Host.Tests.Infrastructure;
 using LvsPS.Lab.Tests.Infrastructure;
 using LvsPS.Native.Vrrp;
+using LvsPS.Testing;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using LvsPS.Bench;
+using LvsPS.Testing;
 
 namespace LvsPS.Tests.Proc;
 

@@ -1,11 +1,11 @@
-using LvsPS.Bench;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Proc;
+using LvsPS.Testing;
 
 namespace LvsPS.Tests.Proc;
 
 /// <summary>
-/// The benchmark's generated tables (tools/LvsPS.Bench/ConnectionTableWriter.cs) read back
+/// The benchmark's generated tables (tests/LvsPS.Testing/Ipvs/ConnectionTableWriter.cs) read back
 /// field for field: what the benchmark times is the parser on rows it really understands.
 /// </summary>
 public sealed class GeneratedTableRoundTripTests

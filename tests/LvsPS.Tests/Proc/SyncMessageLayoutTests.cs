@@ -4,7 +4,7 @@ using LvsPS.Testing;
 namespace LvsPS.Tests.Proc;
 
 /// <summary>
-/// The crafted sync messages (tests/Tooling, used by the lab tests and the benchmark to fill
+/// The crafted sync messages (tests/LvsPS.Testing/Ipvs, used by the lab tests and the benchmark to fill
 /// a backup's table) byte for byte against struct ip_vs_sync_mesg / ip_vs_sync_v4 of ip_vs_sync.c.
 /// </summary>
 public sealed class SyncMessageLayoutTests

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LvsPS.Native.Runtime;
+using LvsPS.Testing;
 
 namespace LvsPS.Tests.Runtime;
 
@@ -28,22 +29,6 @@ public sealed class ProcessRunnerTests : IDisposable
         File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
         File.SetUnixFileMode(path, mode);
         return path;
-    }
-
-    private static bool ProcessExists(int pid)
-    {
-        string stat = $"/proc/{pid}/stat";
-        if (!File.Exists(stat))
-            return false;
-        try
-        {
-            string text = File.ReadAllText(stat);
-            return text[(text.LastIndexOf(')') + 2)] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 
     [Theory]
@@ -145,7 +130,7 @@ public sealed class ProcessRunnerTests : IDisposable
         Assert.Equal(9, r.Signal);
         Assert.InRange(sw.Elapsed.TotalSeconds, 2.95, 7);
         int child = int.Parse(File.ReadAllText(pids).Trim());
-        Assert.True(SpinWait.SpinUntil(() => !ProcessExists(child), TimeSpan.FromSeconds(3)), $"the child {child} outlived its group");
+        Assert.True(SpinWait.SpinUntil(() => !Processes.IsAlive(child), TimeSpan.FromSeconds(3)), $"the child {child} outlived its group");
     }
 
     [Fact]
@@ -160,7 +145,7 @@ public sealed class ProcessRunnerTests : IDisposable
         Assert.False(r.Killed);
         Assert.InRange(r.Duration.TotalSeconds, 0.95, 5);
         int child = int.Parse(File.ReadAllText(pids).Trim());
-        Assert.True(SpinWait.SpinUntil(() => !ProcessExists(child), TimeSpan.FromSeconds(3)), $"the child {child} outlived its group");
+        Assert.True(SpinWait.SpinUntil(() => !Processes.IsAlive(child), TimeSpan.FromSeconds(3)), $"the child {child} outlived its group");
     }
 
     [Fact]
@@ -254,13 +239,13 @@ public sealed class ProcessRunnerTests : IDisposable
     public async Task Hundreds_of_runs_at_once_need_no_thread_each()
     {
         const int Runs = 300;
-        int threadsBefore = ThreadCount();
+        int threadsBefore = Processes.ThreadCount;
         int peakThreads = threadsBefore;
         var sw = Stopwatch.StartNew();
         Task<ScriptResult>[] runs = Enumerable.Range(0, Runs).Select(i => Sh($"sleep 1; exit {i % 3}")).ToArray();
         while (!runs.All(r => r.IsCompleted))
         {
-            peakThreads = Math.Max(peakThreads, ThreadCount());
+            peakThreads = Math.Max(peakThreads, Processes.ThreadCount);
             await Task.Delay(50);
         }
         ScriptResult[] results = await Task.WhenAll(runs);
@@ -271,5 +256,4 @@ public sealed class ProcessRunnerTests : IDisposable
         Assert.InRange(peakThreads - threadsBefore, 0, 40);
     }
 
-    private static int ThreadCount() => Directory.GetDirectories("/proc/self/task").Length;
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace LvsPS.Bench;
+namespace LvsPS.Testing;
 
 /// <summary>
 /// Writes a deterministic connection table in the exact layout of /proc/net/ip_vs_conn
@@ -12,9 +12,9 @@ namespace LvsPS.Bench;
 /// Row i belongs to service i % <see cref="Services"/>; each service has its own protocol
 /// (TCP, UDP, SCTP, or a firewall mark whose templates print as protocol IP) and address:port,
 /// so filtering one service and grepping its "A:P" in ipvsadm -Lnc count the same rows.
-/// Linked into the unit tests, which read every field back.
+/// The connection benchmark writes it; the unit tests read every field back.
 /// </summary>
-internal sealed class ConnectionTableWriter
+public sealed class ConnectionTableWriter
 {
     public const string Header = "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n";
 

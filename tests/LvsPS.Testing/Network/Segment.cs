@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace LvsPS.Host.Tests.Infrastructure;
+namespace LvsPS.Testing;
 
 /// <summary>
 /// A broadcast segment made of namespaces: a bridge in a namespace of its own (multicast

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace LvsPS.Host.Tests.Infrastructure;
+namespace LvsPS.Testing;
 
 /// <summary>Runs host commands (ip, bridge, keepalived, python3) for the tests.</summary>
 public static class Sh

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace LvsPS.Host.Tests.Infrastructure;
+namespace LvsPS.Testing;
 
 /// <summary>keepalived 2.2.x, VRRP only (-P), in a namespace, with its files in a temp directory.</summary>
 public sealed class Keepalived : IDisposable
