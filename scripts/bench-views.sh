@@ -17,4 +17,4 @@ if [ -n "$BASE" ]; then
   ( cd "$OUT/base" && MODULE_OUT=$OUT/base-module/LvsPS bash scripts/build-module.sh )
   set -- "base=$OUT/base-module/LvsPS" "$@"
 fi
-lab/run-vm.sh -o "$OUT/vm" -t 3000 lab/bench-views.sh "$SERVICES" "$TRIALS" "$@" 2>&1 | tee "$OUT/log" | grep RESULT | tee "$OUT/results.txt"
+lab/run-vm.sh -o "$OUT/vm" -t 3000 lab/guest/bench-views.sh "$SERVICES" "$TRIALS" "$@" 2>&1 | tee "$OUT/log" | grep RESULT | tee "$OUT/results.txt"

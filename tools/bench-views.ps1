@@ -1,6 +1,6 @@
 # Times what a user waits for when listing a large IPVS table: Get-LvsVirtualService alone, and its
 # default view rendered at 80 columns (Out-String) and through Out-Default (the console path),
-# in a fresh pwsh process (first) and again in the same one (second). Run by lab/bench-views.sh
+# in a fresh pwsh process (first) and again in the same one (second). Run by lab/guest/bench-views.sh
 # inside the lab VM; prints one "RESULT" line to stderr.
 param([Parameter(Mandatory)][string]$Module, [string]$Label = 'LvsPS', [int]$Services = 2000)
 $ErrorActionPreference = 'Stop'

@@ -2,11 +2,11 @@
 # Runs inside the lab VM (scripts/bench-views.sh builds and starts it): a table of SERVICES services with
 # two real servers each, listed by ipvsadm -Ln and by Get-LvsVirtualService's default view in real pwsh,
 # for each module folder given (e.g. the previous build and this one), TRIALS times, in one boot.
-# Usage: lab/bench-views.sh SERVICES TRIALS LABEL=MODULE_DIR [LABEL=MODULE_DIR ...]
+# Usage: lab/guest/bench-views.sh SERVICES TRIALS LABEL=MODULE_DIR [LABEL=MODULE_DIR ...]
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/.." && pwd)
-. "$HERE/guest-prepare.sh"
+ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/prepare.sh"
 export HOME=/root DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off
 PWSH=${PWSH:-$ROOT/.tools/pwsh/pwsh}
 SERVICES=$1; TRIALS=$2; shift 2
