@@ -10,9 +10,9 @@ namespace LvsPS;
 /// </summary>
 internal static class DiagnosticFixes
 {
-    public static LvsFinding WithFix(LvsFinding f) => f with { Fix = Describe(f) };
+    public static Native.HostSettings.LvsFinding WithFix(Native.HostSettings.LvsFinding f) => f with { Fix = Describe(f) };
 
-    public static string Describe(LvsFinding f)
+    public static string Describe(Native.HostSettings.LvsFinding f)
     {
         LvsFindingFacts x = f.Facts;
         string ns = f.NetworkNamespace is null ? "" : $" -NetworkNamespace {f.NetworkNamespace}";

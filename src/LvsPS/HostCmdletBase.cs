@@ -22,5 +22,12 @@ public abstract class HostCmdletBase : LvsCmdletBase
         return address;
     }
 
+    /// <summary>Writes address bindings as the cmdlets show them (LvsVip: the address as text).</summary>
+    protected void WriteVips(IEnumerable<VipBinding> bindings)
+    {
+        foreach (VipBinding binding in bindings)
+            WriteObject(new LvsVip(binding));
+    }
+
     protected static string InNamespace(string? ns) => ns is null ? "" : $" in network namespace '{ns}'";
 }

@@ -7,7 +7,7 @@ namespace LvsPS;
 /// Text as ipvsadm prints it, for LvsPS.format.ps1xml and for -WhatIf/-Confirm lines. Public
 /// because the format file's script blocks call it.
 /// </summary>
-public static class LvsFormat
+public static partial class LvsFormat
 {
     /// <summary>ipvsadm's "Forward" column: Masq, Local, Tunnel, Route.</summary>
     public static string Forward(ForwardingMethod method) => method switch

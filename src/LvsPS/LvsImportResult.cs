@@ -14,7 +14,8 @@ public sealed record LvsImportResult
 {
     /// <summary>The file that was imported.</summary>
     public required string Path { get; init; }
-    public LvsConfigurationFormat Format { get; init; }
+    /// <summary>IpvsadmRules or Json.</summary>
+    public string Format { get; init; } = nameof(LvsConfigurationFormat.IpvsadmRules);
     public int Added { get; init; }
     public int Changed { get; init; }
     public int Removed { get; init; }

@@ -71,8 +71,8 @@ public sealed class OperationsCmdletTests(SessionFixture fixture) : IClassFixtur
         // The hosted engine has no Format-Table; the Rate view (Format-Table -View Rate) is checked in the format file.
         XElement rate = XDocument.Load(Path.Combine(PowerShellSession.RepoRoot, "LvsPS.format.ps1xml")).Descendants("View").Single(v => (string?)v.Element("Name") == "Rate");
         Assert.Equal("LvsPS.LvsStatistic", rate.Descendants("TypeName").Single().Value);
-        Assert.Equal(new[] { "Prot LocalAddress:Port", "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS" }, rate.Descendants("Label").Select(l => l.Value));
-        Assert.Equal(new[] { "ConnectionsPerSecond", "InPacketsPerSecond", "OutPacketsPerSecond", "InBytesPerSecond", "OutBytesPerSecond" }, rate.Descendants("PropertyName").Select(l => l.Value));
+        Assert.Equal(new[] { "Name", "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS" }, rate.Descendants("Label").Select(l => l.Value));
+        Assert.Equal(new[] { "Name", "ConnectionsPerSecond", "InPacketsPerSecond", "OutPacketsPerSecond", "InBytesPerSecond", "OutBytesPerSecond" }, rate.Descendants("PropertyName").Select(l => l.Value));
     }
 
     [Fact]
@@ -98,7 +98,9 @@ public sealed class OperationsCmdletTests(SessionFixture fixture) : IClassFixtur
             "Start sync daemon (mcast=eth1, syncid=5, maxlen=1400, group=ff02::8848, port=8849, ttl=2)", "backup sync daemon");
         Expect.WhatIf(_ps.Invoke("Stop-LvsSyncDaemon Master -WhatIf"), "Stop sync daemon", "master sync daemon");
         var running = new SyncDaemon { State = SyncDaemonState.Backup, Interface = "eth1", SyncId = 5, NetworkNamespace = "lb7" };
-        Expect.WhatIf(_ps.Invoke("$args[0] | Stop-LvsSyncDaemon -WhatIf", running), "Stop sync daemon", "backup sync daemon");
+        Expect.WhatIf(_ps.Invoke("$args[0] | Stop-LvsSyncDaemon -WhatIf", _ps.New("LvsPS.LvsSyncDaemon", running)), "Stop sync daemon", "backup sync daemon");
+        // A copy (Import-Clixml, Import-Csv, a job's output) names its role by its State property.
+        Expect.WhatIf(_ps.Invoke("[pscustomobject]@{ State = 'Backup'; Interface = 'eth1' } | Stop-LvsSyncDaemon -WhatIf"), "Stop sync daemon", "backup sync daemon");
     }
 
     [Theory]
@@ -124,9 +126,9 @@ public sealed class OperationsCmdletTests(SessionFixture fixture) : IClassFixtur
     public void Sync_daemons_render_like_ipvsadm_daemon()
     {
         var master = new SyncDaemon { State = SyncDaemonState.Master, Interface = "eth0", SyncId = 5, MaxLength = 1472, MulticastGroup = IPAddress.Parse("224.0.0.81"), Port = 8848, Ttl = 1 };
-        PowerShellSession.Result r = _ps.Invoke("$args[0] | Out-Default; \"$($args[0])\"", master);
+        PowerShellSession.Result r = _ps.Invoke("$args[0] | Out-Default; \"$($args[0])\"", _ps.New("LvsPS.LvsSyncDaemon", master));
         Assert.Equal(new[] { "State", "Interface", "SyncId", "MaxLength", "MulticastGroup", "Port", "Ttl" }, Words(LineWith(r.HostText, "State")));
-        Assert.Equal(new[] { "master", "eth0", "5", "1472", "224.0.0.81", "8848", "1" }, Words(LineWith(r.HostText, "master")));
+        Assert.Equal(new[] { "Master", "eth0", "5", "1472", "224.0.0.81", "8848", "1" }, Words(LineWith(r.HostText, "Master")));
         Assert.Equal("master sync daemon (mcast=eth0, syncid=5, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)", r.Output.Last().BaseObject);
     }
 

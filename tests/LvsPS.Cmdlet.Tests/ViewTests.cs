@@ -100,7 +100,7 @@ public sealed class ViewTests(SessionFixture fixture) : IClassFixture<SessionFix
     [Fact]
     public void Timeouts_render_as_ipvsadm_prints_them()
     {
-        string text = Render(new IpvsTimeouts(900, 120, 300));
+        string text = Render(_ps.New("LvsPS.LvsTimeout", new IpvsTimeouts(900, 120, 300), null));
         Assert.Equal(new[] { "Tcp", "(s)", "TcpFin", "(s)", "Udp", "(s)" }, Words(LineWith(text, "Tcp (s)")));
         Assert.Equal(new[] { "900", "120", "300" }, Words(LineWith(text, "900")));
     }
@@ -108,7 +108,7 @@ public sealed class ViewTests(SessionFixture fixture) : IClassFixture<SessionFix
     [Fact]
     public void Info_renders_version_and_table_size()
     {
-        string text = Render(new IpvsInfo(new Version(1, 2, 1), 4096));
+        string text = Render(_ps.New("LvsPS.LvsInfo", new IpvsInfo(new Version(1, 2, 1), 4096), null));
         Assert.Equal(new[] { "Version", "ConnectionTableSize" }, Words(LineWith(text, "Version")));
         Assert.Equal(new[] { "1.2.1", "4096" }, Words(LineWith(text, "1.2.1")));
     }

@@ -174,8 +174,8 @@ public sealed class VocabularyTests(SessionFixture fixture) : IClassFixture<Sess
     public void Get_LvsConnection_takes_its_old_RealServer_name_and_the_Address_of_piped_real_servers()
     {
         string sample = Path.Combine(PowerShellSession.RepoRoot, "tests", "LvsPS.Tests", "Proc", "Samples", "ip_vs_conn.txt");
-        IpvsConnection[] byNew = _ps.Run("Get-LvsConnection -Path $args[0] -RealServerAddress 10.20.0.11", sample).Select(o => (IpvsConnection)o.BaseObject).ToArray();
-        IpvsConnection[] byOld = _ps.Run("Get-LvsConnection -Path $args[0] -RealServer 10.20.0.11", sample).Select(o => (IpvsConnection)o.BaseObject).ToArray();
+        IpvsConnection[] byNew = _ps.Invoke("Get-LvsConnection -Path $args[0] -RealServerAddress 10.20.0.11", sample).Records<IpvsConnection>("LvsPS.LvsConnection").ToArray();
+        IpvsConnection[] byOld = _ps.Invoke("Get-LvsConnection -Path $args[0] -RealServer 10.20.0.11", sample).Records<IpvsConnection>("LvsPS.LvsConnection").ToArray();
         Assert.NotEmpty(byNew);
         Assert.Equal(byNew.Length, byOld.Length);
         Assert.All(byNew, c => Assert.Equal("10.20.0.11", c.RealServerAddress.ToString()));

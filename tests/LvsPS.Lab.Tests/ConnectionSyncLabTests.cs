@@ -49,7 +49,7 @@ public sealed class ConnectionSyncPairLabTests : IClassFixture<TrafficTopology>,
         _standby.Dispose();
     }
 
-    private static IpvsConnection[] Connections(IEnumerable<System.Management.Automation.PSObject> output) => output.Select(o => o.BaseObject).OfType<IpvsConnection>().ToArray();
+    private static IpvsConnection[] Connections(IEnumerable<System.Management.Automation.PSObject> output) => output.Records<IpvsConnection>("LvsPS.LvsConnection").ToArray();
 
     private static string Key(IpvsConnection c) => $"{c.Protocol} {c.ClientEndpoint} {c.VirtualEndpoint} {c.RealServerEndpoint}";
 
@@ -162,7 +162,7 @@ public sealed class ConnectionSyncFeedLabTests : CmdletLabBase, IDisposable
     [Fact]
     public void A_backup_fed_crafted_sync_messages_lists_every_row_and_filters_count_like_ipvsadm_grep()
     {
-        SyncDaemon daemon = Ps.Run($"Start-LvsSyncDaemon Backup sync0 -SyncId {SyncId} -PassThru").Select(o => o.BaseObject).OfType<SyncDaemon>().Single();
+        SyncDaemon daemon = Ps.Run($"Start-LvsSyncDaemon Backup sync0 -SyncId {SyncId} -PassThru").Records<SyncDaemon>("LvsPS.LvsSyncDaemon").Single();
         var rows = Enumerable.Range(0, Rows).Select(Row).ToList();
         using (var feeder = new IpvsSyncFeeder(_feeder.Name, IPAddress.Parse("10.44.0.1"), Ns.Name, SyncId, daemon.MaxLength ?? 1472))
         {

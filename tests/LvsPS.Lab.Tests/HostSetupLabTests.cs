@@ -1,3 +1,4 @@
+using LvsPS.Testing;
 using LvsPS.Lab.Tests.Infrastructure;
 using LvsPS.Native.HostSettings;
 using System.Management.Automation;
@@ -85,7 +86,7 @@ public sealed class HostSetupLabTests : CmdletLabBase
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(lo, @"inet 10\.50\.0\.100/32 "));
         Assert.Contains("inet6 2001:db8::100/128", lo);
 
-        var vips = Ps.Run("Get-LvsVip").Select(o => o.BaseObject).OfType<VipBinding>().Select(v => v.ToString()).Order().ToList();
+        var vips = Ps.Run("Get-LvsVip").Records<VipBinding>("LvsPS.LvsVip").Select(v => v.ToString()).Order().ToList();
         Assert.Equal(new[] { "10.50.0.100/32 dev lo", "2001:db8::100/128 dev lo" }, vips);
 
         Ps.Run("Get-LvsVip | Remove-LvsVip");

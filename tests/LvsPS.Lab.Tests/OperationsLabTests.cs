@@ -59,7 +59,7 @@ public sealed class OperationsLabTests(NatTrafficFixture lab) : IClassFixture<Na
     private const string Vip = NatTrafficFixture.Vip;
     private PowerShellSession Ps => lab.Ps;
 
-    private static T[] Objects<T>(IEnumerable<PSObject> output) => output.Select(o => o.BaseObject).OfType<T>().ToArray();
+    private static T[] Objects<T>(IEnumerable<PSObject> output) => output.Records<T>("LvsPS.LvsConnection").ToArray();
 
     /// <summary>ipvsadm -Lnc rows as (pro, state, source, virtual, destination).</summary>
     private List<(string Pro, string State, string Source, string Virtual, string Destination)> IpvsadmConnections()

@@ -178,10 +178,10 @@ public sealed class SaveRestoreLabTests : CmdletLabBase, IDisposable
     {
         Ns.Exec("ip", "link", "add", "dum0", "type", "dummy");
         Ns.Exec("ip", "link", "set", "dum0", "up");
-        SyncDaemon master = Assert.Single(Ps.Run("Start-LvsSyncDaemon Master lo -SyncId 5 -PassThru").Select(o => (SyncDaemon)o.BaseObject));
+        SyncDaemon master = Assert.Single(Ps.Run("Start-LvsSyncDaemon Master lo -SyncId 5 -PassThru").Records<SyncDaemon>("LvsPS.LvsSyncDaemon"));
         Assert.Equal(master.ToString(), Ns.Ipvsadm("-L", "--daemon").Trim());
         Ps.Run("Start-LvsSyncDaemon -State Backup -Interface dum0 -SyncId 7 -MaxLength 1400 -MulticastGroup 239.1.2.3 -Port 8849 -Ttl 2");
-        SyncDaemon[] both = Ps.Run("Get-LvsSyncDaemon").Select(o => (SyncDaemon)o.BaseObject).ToArray();
+        SyncDaemon[] both = Ps.Run("Get-LvsSyncDaemon").Records<SyncDaemon>("LvsPS.LvsSyncDaemon").ToArray();
         Assert.Equal(Ns.Ipvsadm("-L", "--daemon").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).Order(),
             both.Select(d => d.ToString()).Order());
         Assert.Equal("backup sync daemon (mcast=dum0, syncid=7, maxlen=1400, group=239.1.2.3, port=8849, ttl=2)", both.Single(d => d.State == SyncDaemonState.Backup).ToString());
@@ -196,7 +196,7 @@ public sealed class SaveRestoreLabTests : CmdletLabBase, IDisposable
 
         // And one started by ipvsadm reads back.
         Ns.Ipvsadm("--start-daemon", "backup", "--mcast-interface", "lo", "--syncid", "9");
-        Assert.Equal(9u, Assert.Single(Ps.Run("Get-LvsSyncDaemon Backup").Select(o => (SyncDaemon)o.BaseObject)).SyncId);
+        Assert.Equal(9u, Assert.Single(Ps.Run("Get-LvsSyncDaemon Backup").Records<SyncDaemon>("LvsPS.LvsSyncDaemon")).SyncId);
         Ps.Run("Stop-LvsSyncDaemon Backup");
     }
 }

@@ -45,7 +45,7 @@ public sealed class TrafficLabTests : IClassFixture<TrafficTopology>
     }
 
     private List<LvsFinding> Findings(string extra = "")
-        => _ps.Run($"Test-LvsConfiguration -RealServerNamespace {_t.Rs1}, {_t.Rs2} {extra}").Select(o => o.BaseObject).OfType<LvsFinding>().ToList();
+        => _ps.Run($"Test-LvsConfiguration -RealServerNamespace {_t.Rs1}, {_t.Rs2} {extra}").Records<LvsFinding>("LvsPS.LvsFinding").ToList();
 
     private static void AssertBoth(List<string> answers)
     {

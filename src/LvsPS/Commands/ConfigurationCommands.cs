@@ -24,17 +24,17 @@ namespace LvsPS.Commands;
 /// <para>Reads the timeouts of the namespaces lb1 and lb2.</para>
 /// </example>
 /// <input type="None">This cmdlet takes no pipeline input.</input>
-/// <output type="LvsPS.Native.Ipvs.IpvsTimeouts">The three timeouts, in seconds and as TimeSpan.</output>
+/// <output type="LvsPS.LvsTimeout">The three timeouts in seconds: Tcp, TcpFin, Udp.</output>
 /// <seealso cref="SetLvsTimeoutCommand"/>
 /// <seealso cref="GetLvsInfoCommand"/>
 [Cmdlet(VerbsCommon.Get, "LvsTimeout")]
-[OutputType(typeof(IpvsTimeouts))]
+[OutputType(typeof(LvsTimeout))]
 public sealed class GetLvsTimeoutCommand : LvsCmdletBase
 {
     protected override void ProcessRecord()
     {
         string? ns = ResolveNamespace(null);
-        TryRun(ns, () => WriteObject(Client(ns).GetTimeouts()));
+        TryRun(ns, () => WriteObject(new LvsTimeout(Client(ns).GetTimeouts(), ns)));
     }
 }
 
@@ -61,10 +61,10 @@ public sealed class GetLvsTimeoutCommand : LvsCmdletBase
 /// <parameter name="Tcp" default="Unchanged"/>
 /// <parameter name="TcpFin" default="Unchanged"/>
 /// <parameter name="Udp" default="Unchanged"/>
-/// <output type="LvsPS.Native.Ipvs.IpvsTimeouts">With -PassThru, the timeouts as the kernel reports them afterwards. Nothing otherwise.</output>
+/// <output type="LvsPS.LvsTimeout">With -PassThru, the timeouts as the kernel reports them afterwards. Nothing otherwise.</output>
 /// <seealso cref="GetLvsTimeoutCommand"/>
 [Cmdlet(VerbsCommon.Set, "LvsTimeout", SupportsShouldProcess = true)]
-[OutputType(typeof(IpvsTimeouts))]
+[OutputType(typeof(LvsTimeout))]
 public sealed class SetLvsTimeoutCommand : LvsCmdletBase
 {
 
@@ -104,7 +104,7 @@ public sealed class SetLvsTimeoutCommand : LvsCmdletBase
             return;
         WriteVerbose($"Sending SET_CONFIG: {text}.");
         if (TryRun(ns, () => Client(ns).SetTimeouts(timeouts)) && PassThru)
-            TryRun(ns, () => WriteObject(Client(ns).GetTimeouts()));
+            TryRun(ns, () => WriteObject(new LvsTimeout(Client(ns).GetTimeouts(), ns)));
     }
 }
 
@@ -130,16 +130,16 @@ public sealed class SetLvsTimeoutCommand : LvsCmdletBase
 /// <para>Loads the ip_vs module when IPVS is not available yet (LvsPS itself never loads modules).</para>
 /// </example>
 /// <input type="None">This cmdlet takes no pipeline input.</input>
-/// <output type="LvsPS.Native.Ipvs.IpvsInfo">The IPVS version and the connection table size.</output>
+/// <output type="LvsPS.LvsInfo">The IPVS version and the connection table size.</output>
 /// <seealso cref="GetLvsTimeoutCommand"/>
 /// <seealso cref="GetLvsVirtualServiceCommand"/>
 [Cmdlet(VerbsCommon.Get, "LvsInfo")]
-[OutputType(typeof(IpvsInfo))]
+[OutputType(typeof(LvsInfo))]
 public sealed class GetLvsInfoCommand : LvsCmdletBase
 {
     protected override void ProcessRecord()
     {
         string? ns = ResolveNamespace(null);
-        TryRun(ns, () => WriteObject(Client(ns).GetInfo()));
+        TryRun(ns, () => WriteObject(new LvsInfo(Client(ns).GetInfo(), ns)));
     }
 }

@@ -321,7 +321,7 @@ public sealed class ImportLvsConfigurationCommand : LvsCmdletBase
         else
             WriteObject(new LvsImportResult
             {
-                Path = file, Format = format, Added = tally.Added, Changed = tally.Changed, Removed = tally.Removed,
+                Path = file, Format = format.ToString(), Added = tally.Added, Changed = tally.Changed, Removed = tally.Removed,
                 Unchanged = tally.Unchanged, Failed = tally.Failed, NetworkNamespace = ns,
             });
     }

@@ -47,12 +47,12 @@ namespace LvsPS.Commands;
 /// </example>
 /// <input type="LvsPS.LvsVirtualService">A service from Get-LvsVirtualService (or its identity string), bound to -VirtualService.</input>
 /// <input type="LvsPS.LvsRealServer">A real server from Get-LvsRealServer: its service and Endpoint bind to -VirtualService and -RealServerAddress.</input>
-/// <output type="LvsPS.Native.Proc.IpvsConnection">The matching entries, in the kernel's order.</output>
+/// <output type="LvsPS.LvsConnection">The matching entries, in the kernel's order.</output>
 /// <seealso cref="GetLvsRealServerCommand"/>
 /// <seealso cref="GetLvsStatisticCommand"/>
 /// <seealso cref="SuspendLvsRealServerCommand"/>
 [Cmdlet(VerbsCommon.Get, "LvsConnection")]
-[OutputType(typeof(IpvsConnection))]
+[OutputType(typeof(LvsConnection))]
 public sealed class GetLvsConnectionCommand : LvsCmdletBase
 {
     /// <summary>Only the entries of this virtual service: "tcp/10.0.0.3:80" (port 0: any port of the address), or an object from Get-LvsVirtualService or Get-LvsRealServer. For "fwmark/3" only the service's persistence templates match (the table does not name marks); filter its connections by -RealServerAddress.</summary>
@@ -132,7 +132,7 @@ public sealed class GetLvsConnectionCommand : LvsCmdletBase
             long written = 0;
             while (!CancellationToken.IsCancellationRequested && parser.TryRead(out IpvsConnection? connection))
             {
-                WriteObject(connection);
+                WriteObject(new LvsConnection(connection));
                 written++;
             }
             WriteVerbose($"{written} of {parser.RowsRead} entries matched.");

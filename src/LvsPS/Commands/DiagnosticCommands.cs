@@ -36,12 +36,12 @@ namespace LvsPS.Commands;
 /// </example>
 /// <input type="None">This cmdlet takes no pipeline input.</input>
 /// <parameter name="MinimumSeverity" default="Warning"/>
-/// <output type="LvsPS.Native.HostSettings.LvsFinding">One finding per problem found.</output>
+/// <output type="LvsPS.LvsFinding">One finding per problem found.</output>
 /// <seealso cref="InitializeLvsRealServerHostCommand"/>
 /// <seealso cref="EnableLvsDirectorForwardingCommand"/>
 /// <seealso cref="GetLvsArpSuppressionCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "LvsConfiguration")]
-[OutputType(typeof(LvsFinding))]
+[OutputType(typeof(LvsPS.LvsFinding))]
 public sealed class TestLvsConfigurationCommand : HostCmdletBase
 {
     /// <summary>Network namespaces of this host that are real servers, to inspect as well (their VIPs, ARP settings, tunnels, routes).</summary>
@@ -64,8 +64,8 @@ public sealed class TestLvsConfigurationCommand : HostCmdletBase
         foreach (string rsNs in RealServerNamespace ?? Array.Empty<string>())
             TryRun(rsNs, () => realServers.Add(Network(rsNs).Snapshot()));
         WriteVerbose($"Checking {services!.Count} virtual services with {services.Sum(s => s.RealServers.Count)} real servers; {realServers.Count} real-server hosts inspected.");
-        foreach (LvsFinding finding in LvsDiagnostics.Run(services, director!, realServers))
+        foreach (Native.HostSettings.LvsFinding finding in LvsDiagnostics.Run(services, director!, realServers))
             if (finding.Severity >= MinimumSeverity)
-                WriteObject(DiagnosticFixes.WithFix(finding));
+                WriteObject(new LvsPS.LvsFinding(DiagnosticFixes.WithFix(finding)));
     }
 }

@@ -89,13 +89,13 @@ public abstract class RealServerHostCmdletBase : HostCmdletBase
 /// <parameter name="Forwarding" default="Route"/>
 /// <parameter name="ArpInterface" default="all"/>
 /// <parameter name="TunnelInterface" default="tunl0"/>
-/// <output type="LvsPS.Native.HostSettings.VipBinding">With -PassThru, the bindings of the VIPs afterwards. Nothing otherwise.</output>
+/// <output type="LvsPS.LvsVip">With -PassThru, the bindings of the VIPs afterwards. Nothing otherwise.</output>
 /// <seealso cref="ResetLvsRealServerHostCommand"/>
 /// <seealso cref="SetLvsArpSuppressionCommand"/>
 /// <seealso cref="AddLvsVipCommand"/>
 /// <seealso cref="TestLvsConfigurationCommand"/>
 [Cmdlet(VerbsData.Initialize, "LvsRealServerHost", SupportsShouldProcess = true)]
-[OutputType(typeof(VipBinding))]
+[OutputType(typeof(LvsVip))]
 public sealed class InitializeLvsRealServerHostCommand : RealServerHostCmdletBase
 {
     /// <summary>Writes the VIP bindings as the kernel reports them afterwards.</summary>
@@ -132,7 +132,7 @@ public sealed class InitializeLvsRealServerHostCommand : RealServerHostCmdletBas
         }
         if (PassThru)
             foreach (IPAddress vip in vips)
-                TryRun(vip.ToString(), () => WriteObject(Network(ns).GetVips(vip, VipInterface), enumerateCollection: true));
+                TryRun(vip.ToString(), () => WriteVips(Network(ns).GetVips(vip, VipInterface)));
     }
 }
 

@@ -29,11 +29,11 @@ namespace LvsPS.Commands;
 /// <para>True when the backup sync daemon runs in the current namespace.</para>
 /// </example>
 /// <input type="None">This cmdlet takes no pipeline input.</input>
-/// <output type="LvsPS.Native.Ipvs.SyncDaemon">The running sync daemons, master first.</output>
+/// <output type="LvsPS.LvsSyncDaemon">The running sync daemons, master first.</output>
 /// <seealso cref="StartLvsSyncDaemonCommand"/>
 /// <seealso cref="StopLvsSyncDaemonCommand"/>
 [Cmdlet(VerbsCommon.Get, "LvsSyncDaemon")]
-[OutputType(typeof(SyncDaemon))]
+[OutputType(typeof(LvsSyncDaemon))]
 public sealed class GetLvsSyncDaemonCommand : LvsCmdletBase
 {
     /// <summary>Only the daemon in this role: Master or Backup. Both when omitted.</summary>
@@ -47,7 +47,7 @@ public sealed class GetLvsSyncDaemonCommand : LvsCmdletBase
         {
             foreach (SyncDaemon d in Client(ns).GetSyncDaemons().OrderBy(d => d.State))
                 if (!IsBound(nameof(State)) || d.State == State)
-                    WriteObject(d);
+                    WriteObject(new LvsSyncDaemon(d));
         });
     }
 }
@@ -92,11 +92,11 @@ public sealed class GetLvsSyncDaemonCommand : LvsCmdletBase
 /// <parameter name="MulticastGroup" default="224.0.0.81"/>
 /// <parameter name="Port" default="8848"/>
 /// <parameter name="Ttl" default="1"/>
-/// <output type="LvsPS.Native.Ipvs.SyncDaemon">With -PassThru, the daemon as the kernel reports it. Nothing otherwise.</output>
+/// <output type="LvsPS.LvsSyncDaemon">With -PassThru, the daemon as the kernel reports it. Nothing otherwise.</output>
 /// <seealso cref="GetLvsSyncDaemonCommand"/>
 /// <seealso cref="StopLvsSyncDaemonCommand"/>
 [Cmdlet(VerbsLifecycle.Start, "LvsSyncDaemon", SupportsShouldProcess = true)]
-[OutputType(typeof(SyncDaemon))]
+[OutputType(typeof(LvsSyncDaemon))]
 public sealed class StartLvsSyncDaemonCommand : LvsCmdletBase
 {
     /// <summary>The role: Master (sends the connection state) or Backup (receives it).</summary>
@@ -162,7 +162,7 @@ public sealed class StartLvsSyncDaemonCommand : LvsCmdletBase
             WriteVerbose($"Sending NEW_DAEMON: {daemon}.");
             Client(ns).StartSyncDaemon(daemon);
             if (PassThru && Client(ns).GetSyncDaemons().FirstOrDefault(d => d.State == State) is { } started)
-                WriteObject(started);
+                WriteObject(new LvsSyncDaemon(started));
         });
     }
 
@@ -194,7 +194,7 @@ public sealed class StartLvsSyncDaemonCommand : LvsCmdletBase
 /// </code>
 /// <para>Shows 'Stop sync daemon' for the master and the backup sync daemon of lb1, if they run; drop -WhatIf to stop them.</para>
 /// </example>
-/// <input type="LvsPS.Native.Ipvs.SyncDaemon">Daemons from Get-LvsSyncDaemon, bound to -InputObject.</input>
+/// <input type="LvsPS.LvsSyncDaemon">Daemons from Get-LvsSyncDaemon, bound to -InputObject (their copies from Import-Clixml or Import-Csv bind their State by property name).</input>
 /// <output type="None">This cmdlet writes no output.</output>
 /// <seealso cref="GetLvsSyncDaemonCommand"/>
 /// <seealso cref="StartLvsSyncDaemonCommand"/>
@@ -206,16 +206,16 @@ public sealed class StopLvsSyncDaemonCommand : LvsCmdletBase
     public const string InputObjectSet = "InputObject";
 
     /// <summary>The role of the daemon to stop: Master or Backup.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = StateSet, HelpMessage = "Master or Backup.")]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = StateSet, ValueFromPipelineByPropertyName = true, HelpMessage = "Master or Backup.")]
     public SyncDaemonState State { get; set; }
 
     /// <summary>A daemon from Get-LvsSyncDaemon: its role, in the namespace it was read from.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet, HelpMessage = "A sync daemon from Get-LvsSyncDaemon.")]
-    public SyncDaemon InputObject { get; set; } = null!;
+    public LvsSyncDaemon InputObject { get; set; } = null!;
 
     protected override void ProcessRecord()
     {
-        SyncDaemonState state = InputObject?.State ?? State;
+        SyncDaemonState state = InputObject?.Record.State ?? State;
         string? ns = ResolveNamespace(InputObject?.NetworkNamespace);
         string target = $"{SyncDaemon.StateName(state)} sync daemon";
         TryRun((object?)InputObject ?? target, () =>

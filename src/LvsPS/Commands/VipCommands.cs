@@ -29,15 +29,15 @@ namespace LvsPS.Commands;
 /// </code>
 /// <para>Binds 10.0.0.3/32 to eth0 of namespace lb1 and writes the VipBinding.</para>
 /// </example>
-/// <input type="System.String">Objects with Address (and Interface) properties, such as VipBinding from Get-LvsVip.</input>
+/// <input type="System.String">Objects with Address (and Interface) properties, such as LvsVip from Get-LvsVip.</input>
 /// <parameter name="Interface" default="lo"/>
 /// <parameter name="PrefixLength" default="32 (IPv4), 128 (IPv6)"/>
-/// <output type="LvsPS.Native.HostSettings.VipBinding">With -PassThru, the binding as the kernel reports it. Nothing otherwise.</output>
+/// <output type="LvsPS.LvsVip">With -PassThru, the binding as the kernel reports it. Nothing otherwise.</output>
 /// <seealso cref="GetLvsVipCommand"/>
 /// <seealso cref="RemoveLvsVipCommand"/>
 /// <seealso cref="InitializeLvsRealServerHostCommand"/>
 [Cmdlet(VerbsCommon.Add, "LvsVip", SupportsShouldProcess = true)]
-[OutputType(typeof(VipBinding))]
+[OutputType(typeof(LvsVip))]
 public sealed class AddLvsVipCommand : HostCmdletBase
 {
     /// <summary>The VIP: an IPv4 or IPv6 address such as 10.0.0.3 or 2001:db8::3.</summary>
@@ -79,7 +79,7 @@ public sealed class AddLvsVipCommand : HostCmdletBase
             return;
         WriteVerbose(added ? $"Sent RTM_NEWADDR {target}." : $"{target} is already bound; nothing to do.");
         if (PassThru)
-            TryRun(target, () => WriteObject(Network(ns).GetVips(address, Interface), enumerateCollection: true));
+            TryRun(target, () => WriteVips(Network(ns).GetVips(address, Interface)));
     }
 }
 
@@ -104,11 +104,11 @@ public sealed class AddLvsVipCommand : HostCmdletBase
 /// <para>Every interface that has 10.0.0.3, with its prefix length.</para>
 /// </example>
 /// <input type="None">This cmdlet takes no pipeline input.</input>
-/// <output type="LvsPS.Native.HostSettings.VipBinding">One binding per address and interface.</output>
+/// <output type="LvsPS.LvsVip">One binding per address and interface.</output>
 /// <seealso cref="AddLvsVipCommand"/>
 /// <seealso cref="RemoveLvsVipCommand"/>
 [Cmdlet(VerbsCommon.Get, "LvsVip")]
-[OutputType(typeof(VipBinding))]
+[OutputType(typeof(LvsVip))]
 public sealed class GetLvsVipCommand : HostCmdletBase
 {
     /// <summary>Only this address, with any prefix length. Every host-prefix address that is not a loopback address when omitted.</summary>
@@ -128,7 +128,7 @@ public sealed class GetLvsVipCommand : HostCmdletBase
         if (Address != null && (address = ParseAddress(Address)) is null)
             return;
         string? ns = ResolveNamespace(null);
-        TryRun(ns, () => WriteObject(Network(ns).GetVips(address, Interface), enumerateCollection: true));
+        TryRun(ns, () => WriteVips(Network(ns).GetVips(address, Interface)));
     }
 }
 
@@ -151,7 +151,7 @@ public sealed class GetLvsVipCommand : HostCmdletBase
 /// </code>
 /// <para>Shows each 'Unbind VIP' without changing anything.</para>
 /// </example>
-/// <input type="LvsPS.Native.HostSettings.VipBinding">Bindings from Get-LvsVip (Address and Interface by property name).</input>
+/// <input type="LvsPS.LvsVip">Bindings from Get-LvsVip (Address and Interface by property name).</input>
 /// <output type="None">This cmdlet writes no output.</output>
 /// <seealso cref="AddLvsVipCommand"/>
 /// <seealso cref="GetLvsVipCommand"/>
