@@ -50,7 +50,7 @@ Describe 'The kernel without IPVS' -Skip:$HasIpvs {
         $reached | Should -BeNullOrEmpty
         $caught.FullyQualifiedErrorId | Should -BeLike 'IpvsNotAvailable,*'
         $caught.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
-        $caught.Exception.Message | Should -Match 'modprobe ip_vs'
+        $caught.ErrorDetails.RecommendedAction | Should -Match 'modprobe ip_vs'  # the advice (the message states the fact)
     }
 
     It 'stops a script under $ErrorActionPreference = Stop, and -ErrorAction SilentlyContinue does not hide it' {

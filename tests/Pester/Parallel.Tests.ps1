@@ -37,7 +37,7 @@ Describe 'Start-ThreadJob' {
         $job = Start-ThreadJob { Import-Module $using:module; Get-LvsConnection -Path $using:ConnFile }
         $rows = $job | Receive-Job -Wait -AutoRemoveJob
         $rows.Count | Should -Be (Get-LvsConnection -Path $ConnFile).Count
-        $rows[0].GetType().FullName | Should -Be 'LvsPS.Native.Proc.IpvsConnection' -Because 'a thread job hands over the objects themselves, not deserialized copies'
+        $rows[0].GetType().FullName | Should -Be 'LvsPS.LvsConnection' -Because 'a thread job hands over the objects themselves, not deserialized copies'
         @($rows | Where-Object IsTemplate).Count | Should -Be @(Get-LvsConnection -Path $ConnFile -Template).Count
     }
 
