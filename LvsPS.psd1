@@ -56,6 +56,7 @@
         'Start-LvsDirector'
         'Get-LvsDirector'
         'Stop-LvsDirector'
+        'Update-LvsDirector'
         'New-LvsHealthCheck'
         'Start-LvsHealthCheck'
         'Get-LvsHealthCheck'

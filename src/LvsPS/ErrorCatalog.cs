@@ -81,6 +81,7 @@ public static partial class ErrorMapper
     public const string DirectorExists = nameof(DirectorExists);
     public const string DirectorNotFound = nameof(DirectorNotFound);
     public const string DirectorNotStarted = nameof(DirectorNotStarted);
+    public const string DirectorChangeRefused = nameof(DirectorChangeRefused);
     // VRRP: the runtime's failures and the core's rules (VrrpRule), one id each.
     public const string VrrpInstanceExists = nameof(VrrpInstanceExists);
     public const string VrrpInstanceNotFound = nameof(VrrpInstanceNotFound);
@@ -195,6 +196,7 @@ public static partial class ErrorMapper
         [NoPreviousWeight] = new(ErrorCategory.ObjectNotFound, false, _ => "Give the weight with -Weight."),
         [DirectorExists] = new(ErrorCategory.ResourceExists, false, _ => "Stop it first (Stop-LvsDirector), or give this one another -Name."),
         [DirectorNotFound] = new(ErrorCategory.ObjectNotFound, false, _ => "Get-LvsDirector lists the directors of this PowerShell process."),
+        [DirectorChangeRefused] = new(ErrorCategory.InvalidResult, false, _ => "The rest of the reload was applied; fix the file and reload again (Update-LvsDirector, or SIGHUP under -Wait)."),
         [DirectorNotStarted] = new(ErrorCategory.InvalidData, false, _ => "Fix what the errors name (Test-LvsKeepalivedConfiguration lists them with file:line), then start it again."),
         [VrrpInstanceExists] = new(ErrorCategory.ResourceExists, false, _ => "Stop it first (Stop-LvsVrrpInstance), or choose another name."),
         [VrrpInstanceNotFound] = new(ErrorCategory.ObjectNotFound, false, _ => "Get-LvsVrrpInstance lists the instances of this PowerShell process."),

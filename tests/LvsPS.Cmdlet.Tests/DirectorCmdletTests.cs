@@ -117,7 +117,7 @@ public sealed class DirectorCmdletTests(SessionFixture fixture) : IClassFixture<
         while (DateTime.UtcNow < deadline && _ipvs.Rules().Any(l => l.Contains($":{closed} ")))
             Thread.Sleep(100);
         Assert.Equal(new[] { "-A -t 10.0.0.3:80 -s wrr", $"-a -t 10.0.0.3:80 -r 127.0.0.1:{open} -m -w 2" }, _ipvs.Rules());
-        r = _ps.Invoke("(Get-LvsHealthCheck -Name h).Count");
+        r = _ps.Invoke("(Get-LvsHealthCheck -Name 'h/*').Count");
         Assert.Equal("2", r.Output.Single().ToString());
     }
 
@@ -141,6 +141,88 @@ public sealed class DirectorCmdletTests(SessionFixture fixture) : IClassFixture<
         Assert.NotEmpty(r.AllErrors);
         Assert.Empty(_ipvs.Rules());
         Assert.Equal("0", _ps.Invoke("@(Get-LvsDirector).Count").Output.Single().ToString());
+    }
+
+    private const string Two = """
+        virtual_server 10.0.0.3 80 {
+          protocol TCP
+          lb_algo wrr
+          lb_kind NAT
+          real_server 10.0.0.7 80 {
+            weight 3
+          }
+          real_server 10.0.0.8 80 {
+            weight 1
+          }
+        }
+        virtual_server 10.0.0.4 80 {
+          protocol TCP
+          lb_algo rr
+          lb_kind NAT
+          real_server 10.0.0.9 80 {
+            weight 1
+          }
+        }
+        """;
+
+    [Fact]
+    public void Reload_SendsOnlyTheDifference_KeepsUnchangedChecks_AndDrainsRemovedRealServers()
+    {
+        string file = Write(Two);
+        PowerShellSession.Result r = _ps.Invoke("$null = Start-LvsDirector $args[0] -NoHostCheck; $global:kept = (Get-LvsDirector lb).HealthEngines | Where-Object Name -eq 'lb/[10.0.0.4]:tcp:80'; $global:kept.Name", file);
+        Assert.Empty(r.AllErrors);
+        Assert.Equal("lb/[10.0.0.4]:tcp:80", r.Output.Single().ToString());
+        // 10.0.0.8 has a long-lived connection: it must stay at weight 0 until the connection ends.
+        _ps.Invoke("$LvsInMemoryIpvs.get_Item('').SetConnections([LvsPS.Native.Ipvs.VirtualServiceKey]::Parse('tcp/10.0.0.3:80'), [ipaddress]'10.0.0.8', 80, 1)");
+        File.WriteAllText(file, Two.Replace("lb_algo wrr", "lb_algo sh").Replace("real_server 10.0.0.8 80 {\n    weight 1\n  }\n", "").Replace("weight 3", "weight 5")
+            .Replace("real_server 10.0.0.7 80 {", "real_server 10.0.0.10 80 {\n    weight 2\n  }\n  real_server 10.0.0.7 80 {"));
+
+        r = _ps.Invoke("Update-LvsDirector $args[0] -NoHostCheck -WhatIf", file);
+        Assert.Empty(r.AllErrors);
+        Assert.Contains("drain tcp/10.0.0.3:80 -> 10.0.0.8:80 (weight 0)", r.HostText);
+        Assert.Contains("keep 1 virtual server(s)", r.HostText);
+        Assert.Contains("-a -t 10.0.0.3:80 -r 10.0.0.8:80 -m -w 1", _ipvs.Rules()); // -WhatIf changed nothing
+
+        r = _ps.Invoke("$res = Update-LvsDirector $args[0] -NoHostCheck; $res.Plan.Changes.Count; $res.Plan.RestartedChecks; [object]::ReferenceEquals($global:kept, ((Get-LvsDirector lb).HealthEngines | Where-Object Name -eq 'lb/[10.0.0.4]:tcp:80'))", file);
+        Assert.Empty(r.AllErrors);
+        // Update the service, add 10.0.0.10, set 10.0.0.7's weight, 10.0.0.8 to weight 0: four requests, nothing for 10.0.0.4.
+        Assert.Equal(new[] { "4", "[10.0.0.3]:tcp:80", "True" }, r.Output.Select(o => o.ToString()));
+        Thread.Sleep(2500);
+        Assert.Equal(new[]
+        {
+            "-A -t 10.0.0.3:80 -s sh",
+            "-a -t 10.0.0.3:80 -r 10.0.0.7:80 -m -w 5",
+            "-a -t 10.0.0.3:80 -r 10.0.0.8:80 -m -w 0",
+            "-a -t 10.0.0.3:80 -r 10.0.0.10:80 -m -w 2",
+            "-A -t 10.0.0.4:80 -s rr",
+            "-a -t 10.0.0.4:80 -r 10.0.0.9:80 -m -w 1",
+        }, _ipvs.Rules());
+        _ps.Invoke("$LvsInMemoryIpvs.get_Item('').SetConnections([LvsPS.Native.Ipvs.VirtualServiceKey]::Parse('tcp/10.0.0.3:80'), [ipaddress]'10.0.0.8', 80, 0)");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline && _ipvs.Rules().Any(l => l.Contains("10.0.0.8")))
+            Thread.Sleep(100);
+        Assert.DoesNotContain(_ipvs.Rules(), l => l.Contains("10.0.0.8"));
+        Assert.Equal("0", _ps.Invoke("(Get-LvsDirector lb).PendingDrains.Count").Output.Single().ToString());
+    }
+
+    [Fact]
+    public void Reload_RepairsHandEdits_AndABrokenFileChangesNothing()
+    {
+        string file = Write(Two);
+        Assert.Empty(_ps.Invoke("$null = Start-LvsDirector $args[0] -NoHostCheck", file).AllErrors);
+        string[] before = _ipvs.Rules().ToArray();
+        _ps.Invoke("Remove-LvsVirtualService tcp/10.0.0.4:80 -Confirm:$false; Set-LvsVirtualService tcp/10.0.0.3:80 -Scheduler lc");
+
+        PowerShellSession.Result r = _ps.Invoke("Update-LvsDirector $args[0] -NoHostCheck 3>&1 | ForEach-Object { \"$_\" }", file);
+        Assert.Empty(r.AllErrors);
+        Assert.Contains(r.Output, o => o.ToString()!.Contains("repaired: service tcp/10.0.0.4:80 was removed outside the director"));
+        Assert.Contains(r.Output, o => o.ToString()!.Contains("repaired: service tcp/10.0.0.3:80 was changed outside the director (scheduler lc)"));
+        Assert.Equal(before, _ipvs.Rules());
+
+        File.WriteAllText(file, Two.Replace("lb_algo rr", "lb_algo sh") + "\nvirtual_server 10.0.0.5 80 {\n");
+        r = _ps.Invoke("Update-LvsDirector $args[0] -NoHostCheck", file);
+        Assert.Contains(r.AllErrors, e => e.FullyQualifiedErrorId.StartsWith("DirectorNotStarted", StringComparison.Ordinal));
+        Assert.Equal(before, _ipvs.Rules());
     }
 
     private static int ClosedPort()

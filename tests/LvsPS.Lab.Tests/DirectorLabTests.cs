@@ -130,6 +130,86 @@ public sealed class DirectorLabTests : IDisposable
         }
     }
 
+    /// <summary>Edits of the file, each reloaded by both (keepalived: SIGHUP; LvsPS: Reload).</summary>
+    private static string Edited(int step)
+    {
+        string web = step switch
+        {
+            0 => Rs(2, 2) + Rs(3, 3),
+            1 => Rs(2, 5) + Rs(3, 3) + Rs(6, 1),
+            _ => Rs(2, 5) + Rs(6, 1),
+        };
+        string scheduler = step >= 2 ? "rr" : "wrr";
+        string dns = step >= 3 ? "" : """
+            virtual_server 10.0.0.3 53 {
+              protocol UDP
+              lb_algo rr
+              lb_kind NAT
+              real_server 127.0.0.5 53 {
+                weight 1
+              }
+            }
+            """;
+        string tls = step >= 3 ? "virtual_server 10.0.0.3 443 {\n  protocol TCP\n  lb_algo sh\n  lb_kind NAT\n  delay_loop 2\n" + Rs(2, 7) + "}\n" : "";
+        return $"virtual_server 10.0.0.3 80 {{\n  protocol TCP\n  lb_algo {scheduler}\n  lb_kind NAT\n  delay_loop 2\n{web}}}\n{dns}\n{tls}";
+
+        static string Rs(int last, int weight)
+            => $"  real_server 127.0.0.{last} 8080 {{\n    weight {weight}\n    TCP_CHECK {{\n      connect_timeout 1\n    }}\n  }}\n";
+    }
+
+    private static readonly string[][] AfterEdit =
+    [
+        ["-A -t 10.0.0.3:80 -s wrr", "-A -u 10.0.0.3:53 -s rr", "-a -t 10.0.0.3:80 -r 127.0.0.2:8080 -m -w 2", "-a -t 10.0.0.3:80 -r 127.0.0.3:8080 -m -w 3", "-a -u 10.0.0.3:53 -r 127.0.0.5:53 -m -w 1"],
+        ["-A -t 10.0.0.3:80 -s wrr", "-A -u 10.0.0.3:53 -s rr", "-a -t 10.0.0.3:80 -r 127.0.0.2:8080 -m -w 5", "-a -t 10.0.0.3:80 -r 127.0.0.3:8080 -m -w 3", "-a -t 10.0.0.3:80 -r 127.0.0.6:8080 -m -w 1", "-a -u 10.0.0.3:53 -r 127.0.0.5:53 -m -w 1"],
+        ["-A -t 10.0.0.3:80 -s rr", "-A -u 10.0.0.3:53 -s rr", "-a -t 10.0.0.3:80 -r 127.0.0.2:8080 -m -w 5", "-a -t 10.0.0.3:80 -r 127.0.0.6:8080 -m -w 1", "-a -u 10.0.0.3:53 -r 127.0.0.5:53 -m -w 1"],
+        ["-A -t 10.0.0.3:443 -s sh", "-A -t 10.0.0.3:80 -s rr", "-a -t 10.0.0.3:443 -r 127.0.0.2:8080 -m -w 7", "-a -t 10.0.0.3:80 -r 127.0.0.2:8080 -m -w 5", "-a -t 10.0.0.3:80 -r 127.0.0.6:8080 -m -w 1"],
+    ];
+
+    [Fact]
+    public async Task SameTableAsKeepalived_AfterEachEditAndReload()
+    {
+        Assert.True(LvsPS.Host.Tests.Infrastructure.Sh.Has("keepalived"), "keepalived must be installed on the host (the VM shares its root)");
+        string conf = Path.Combine(_dir, "keepalived.conf");
+        File.WriteAllText(conf, Edited(0));
+        foreach (LabNamespace ns in new[] { _keepalived, _lvsps })
+            foreach (int last in new[] { 2, 3, 6 })
+                Listen(ns.Name, last);
+        RunningDirector director = RunningDirector.Start(Read(conf), new DirectorRunOptions
+        {
+            Name = "lab",
+            NetworkNamespace = _lvsps.Name,
+            OpenIpvs = ns => IpvsClient.Open(ns),
+            DrainTimeout = TimeSpan.FromSeconds(30),
+        });
+        using Process keepalived = StartKeepalived(conf);
+        try
+        {
+            BothReach("start", AfterEdit[0].Order(StringComparer.Ordinal).ToArray(), keepalived);
+            for (int step = 1; step < AfterEdit.Length; step++)
+            {
+                File.WriteAllText(conf, Edited(step));
+                DirectorReloadResult result = director.Reload(Read(conf));
+                Assert.Empty(result.Errors);
+                Shell.Run("kill", "-HUP", keepalived.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                BothReach($"edit {step}", AfterEdit[step].Order(StringComparer.Ordinal).ToArray(), keepalived);
+            }
+        }
+        finally
+        {
+            await director.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            if (!keepalived.HasExited)
+                keepalived.Kill(entireProcessTree: true);
+            keepalived.WaitForExit(5000);
+        }
+    }
+
+    private static DirectorConfiguration Read(string conf)
+    {
+        KeepalivedReadResult read = KeepalivedConfigurationReader.ReadFile(conf, new KeepalivedReadOptions { ConfigId = "lab" });
+        Assert.False(read.HasErrors, string.Join('\n', read.Errors));
+        return read.Configuration;
+    }
+
     /// <summary>Both tables reach <paramref name="expected"/> (each at its own pace: the checks' timers are independent).</summary>
     private void BothReach(string stage, string[] expected, Process keepalived)
     {

@@ -9,7 +9,7 @@ namespace LvsPS.Commands;
 /// <summary>Lists the directors this PowerShell process runs (Start-LvsDirector).</summary>
 /// <remarks>
 /// <para>One RunningDirector per director: its Name, the file it runs (SourcePath), its NetworkNamespace, the IPVS
-/// table it started (Table), its health engine (Health: Get-LvsHealthCheck -Name shows the checks), its
+/// table it started (Table), its health engines (HealthEngines, one per virtual_server, named NAME/VIRTUAL-SERVER: Get-LvsHealthCheck -Name 'NAME/*' shows the checks), the real servers a reload is draining (PendingDrains), its
 /// VrrpInstances, and the Notes about what LvsPS leaves out of the file. The kernel's side is what ipvsadm -Ln
 /// (or Get-LvsVirtualService) shows in the director's namespace.</para>
 /// </remarks>
@@ -87,7 +87,7 @@ public sealed class StopLvsDirectorCommand : PSCmdlet
             if (!ShouldProcess($"director '{director.Name}' ({director.Table.Count} service(s), {director.VrrpInstances.Count} VRRP instance(s))", "Stop"))
                 continue;
             Supervisor.Shared.StopAsync(director).Wait(ModuleLifecycle.ShutdownTimeout);
-            foreach (IWorker part in director.VrrpInstances.Cast<IWorker>().Append(director.Health).OfType<IWorker>())
+            foreach (IWorker part in director.VrrpInstances.Cast<IWorker>().Concat(director.HealthEngines))
                 Supervisor.Shared.Remove(part);
         }
     }

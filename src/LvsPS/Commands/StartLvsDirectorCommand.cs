@@ -12,7 +12,7 @@ namespace LvsPS.Commands;
 /// <remarks>
 /// <para>What keepalived does with the file, in one PowerShell process: the IPVS table is built (after flushing the whole
 /// table when global_defs has lvs_flush; lvs_timeouts set), every virtual_server's real servers are health-checked by
-/// one health engine (Get-LvsHealthCheck -Name NAME shows them), and every vrrp_instance runs with its sync group,
+/// one health engine per virtual_server (Get-LvsHealthCheck -Name 'NAME/*' shows them), and every vrrp_instance runs with its sync group,
 /// track scripts, notify scripts and the lvs_sync_daemon (Get-LvsVrrpInstance shows them). A service that exists
 /// already is set to the file (keepalived would keep its old scheduler and weights); services the file does not name
 /// are left alone. ipvsadm -Ln in the namespace shows the table as keepalived would have built it.</para>
@@ -23,7 +23,7 @@ namespace LvsPS.Commands;
 /// VRRP masters hand over (priority 0), checks stop, then every service of the file is removed, or the whole table
 /// flushed with lvs_flush_on_stop. A killed process leaves its rules, as a killed keepalived does.</para>
 /// <para>-Wait keeps the command running until the director stops (for systemd: see examples/lvsps-director.service);
-/// SIGTERM and SIGINT stop it.</para>
+/// SIGTERM and SIGINT stop it; SIGHUP reloads the file as Update-LvsDirector does (only the difference is sent).</para>
 /// </remarks>
 /// <example title="Run keepalived.conf as a service">
 /// <code>
@@ -59,12 +59,18 @@ public sealed class StartLvsDirectorCommand : KeepalivedCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
-    /// <summary>Keep running until the director stops; SIGTERM, SIGINT and Ctrl+C stop it (for systemd).</summary>
+    /// <summary>Keep running until the director stops; SIGTERM, SIGINT and Ctrl+C stop it, SIGHUP reloads the file (for systemd).</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
+    /// <summary>On reload, how long a removed real server or service is drained at weight 0 (its connections finish) before it is removed anyway, in seconds.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 86400.0)]
+    public double DrainTimeout { get; set; } = 300;
+
     protected override void ProcessRecord()
     {
+        using DirectorSignals? signals = Wait ? new DirectorSignals() : null;
         KeepalivedReadResult result = Read(out string file);
         if (!Report(result, file))
             ThrowTerminatingError(ErrorMapper.Record(ErrorMapper.DirectorNotStarted,
@@ -88,6 +94,7 @@ public sealed class StartLvsDirectorCommand : KeepalivedCmdletBase
                 Register = DirectorRegistry.TryAdd,
                 SyncGroup = VrrpRegistry.SyncGroup,
                 SourcePath = file,
+                DrainTimeout = TimeSpan.FromSeconds(DrainTimeout),
             });
         }
         catch (Exception e) when (ErrorMapper.IsMapped(e) || e is InvalidOperationException)
@@ -101,10 +108,22 @@ public sealed class StartLvsDirectorCommand : KeepalivedCmdletBase
             WriteWarning(note);
         foreach (string error in director.StartErrors)
             WriteError(ErrorMapper.Record(ErrorMapper.DirectorNotStarted, new InvalidOperationException(error), name));
-        WriteVerbose($"Director '{name}' started from {file}: {director.Table.Count} service(s), {director.Health?.CheckCount ?? 0} check(s), {director.VrrpInstances.Count} VRRP instance(s).");
+        WriteVerbose($"Director '{name}' started from {file}: {director.Table.Count} service(s), {director.HealthEngines.Sum(e => e.CheckCount)} check(s), {director.VrrpInstances.Count} VRRP instance(s).");
         WriteObject(director);
-        if (Wait)
-            WaitForStop(director);
+        if (signals is not null)
+            WaitForStop(director, signals);
+    }
+
+    private void ReloadFromFile(RunningDirector director)
+    {
+        WriteVerbose($"SIGHUP: reloading {director.SourcePath}.");
+        KeepalivedReadResult result = Read(out string file);
+        if (!Report(result, file))
+        {
+            WriteError(ErrorMapper.Record(ErrorMapper.DirectorNotStarted, new InvalidOperationException($"{file} has errors (written above); the director runs on unchanged."), director.Name));
+            return;
+        }
+        DirectorReloads.Apply(this, director, result.Configuration);
     }
 
     private static string Describe(DirectorConfiguration c, string name, string file, string? ns)
@@ -116,25 +135,60 @@ public sealed class StartLvsDirectorCommand : KeepalivedCmdletBase
             + $"{(c.Global.LvsFlush ? " after flushing the whole IPVS table (lvs_flush)" : "")}, {checks} checker(s), {c.VrrpInstances.Count} VRRP instance(s)";
     }
 
-    /// <summary>Until the director stops, SIGTERM/SIGINT arrive, or Ctrl+C; then it stops in order (nothing is written after Ctrl+C).</summary>
-    private void WaitForStop(RunningDirector director)
+    /// <summary>
+    /// Until the director stops, SIGTERM/SIGINT arrive, or Ctrl+C; then it stops in order (nothing is
+    /// written after Ctrl+C). SIGHUP reloads the file on this thread, so what the reload did is written.
+    /// </summary>
+    private void WaitForStop(RunningDirector director, DirectorSignals signals)
     {
-        using var signalled = new ManualResetEventSlim();
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            signalled.Set();
-        }
-        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         try
         {
-            WaitHandle.WaitAny([signalled.WaitHandle, ((IAsyncResult)director.Completion).AsyncWaitHandle, CancellationToken.WaitHandle]);
+            WriteVerbose($"Director '{director.Name}' runs until SIGTERM, SIGINT or Ctrl+C; SIGHUP reloads {director.SourcePath}.");
+            while (WaitHandle.WaitAny([signals.Stop, ((IAsyncResult)director.Completion).AsyncWaitHandle, CancellationToken.WaitHandle, signals.HangUp]) == 3)
+                ReloadFromFile(director);
         }
         finally
         {
             if (director.IsRunning)
                 director.StopAsync().Wait(ModuleLifecycle.ShutdownTimeout);
+        }
+    }
+
+    /// <summary>SIGTERM/SIGINT and SIGHUP caught from before the director starts, so none of them can kill the process meanwhile.</summary>
+    private sealed class DirectorSignals : IDisposable
+    {
+        private readonly ManualResetEvent _stop = new(false);
+        private readonly AutoResetEvent _hangUp = new(false);
+        private readonly PosixSignalRegistration[] _registrations;
+
+        public DirectorSignals()
+        {
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                _stop.Set();
+            }
+            _registrations =
+            [
+                PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop),
+                PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop),
+                PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+                {
+                    context.Cancel = true;
+                    _hangUp.Set();
+                }),
+            ];
+        }
+
+        public WaitHandle Stop => _stop;
+        public WaitHandle HangUp => _hangUp;
+
+        public void Dispose()
+        {
+            foreach (PosixSignalRegistration r in _registrations)
+                r.Dispose();
+            _stop.Dispose();
+            _hangUp.Dispose();
         }
     }
 }

@@ -17,6 +17,10 @@ public sealed record DirectorRunOptions
     public Func<IWorker, bool>? Register { get; init; }
     /// <summary>The sync group of a name (one per process, so other instances can join it); null: a fresh group per director.</summary>
     public Func<string, VrrpSyncGroup>? SyncGroup { get; init; }
+    /// <summary>On reload, how long a removed real server (or service) is drained at weight 0 before it is removed even with connections left.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>How often draining real servers are looked at (one dump per draining service).</summary>
+    public TimeSpan DrainPoll { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Where the configuration was read from (for messages and reloads).</summary>
     public string? SourcePath { get; init; }
 }

@@ -10,18 +10,20 @@ namespace LvsPS.Native.Configuration.Director;
 
 /// <summary>
 /// A whole configuration run as a director in this process, as keepalived runs it: the IPVS table
-/// (lvs_flush first when asked, lvs_timeouts), one health engine for every virtual_server, and the
+/// (lvs_flush first when asked, lvs_timeouts), one health engine per virtual_server, and the
 /// VRRP instances with their sync groups and the sync daemon. Everything is validated before
 /// anything is touched, so a configuration that cannot run changes nothing. Stop: VRRP hands over,
 /// checks stop, then every configured service is removed (or the whole table flushed with
-/// lvs_flush_on_stop), as keepalived does.
+/// lvs_flush_on_stop), as keepalived does. <see cref="Reload"/> sends only the difference, keeps
+/// what did not change running untouched and drains what was removed (partial: DirectorReload.cs).
 /// </summary>
-public sealed class RunningDirector : IWorker
+public sealed partial class RunningDirector : IWorker
 {
     public const string WorkerKind = "director";
 
     private readonly DirectorRunOptions _options;
-    private readonly List<VrrpInstance> _instances = new();
+    private readonly Dictionary<string, VrrpInstance> _instances = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HealthEngine> _engines = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _sync = new();
     private Task? _stopping;
@@ -41,15 +43,17 @@ public sealed class RunningDirector : IWorker
     public ShutdownStage ShutdownStage => ShutdownStage.Other;
     public bool IsRunning => !_stopped.Task.IsCompleted && _stopping is null;
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.Now;
-    public DirectorConfiguration Configuration { get; }
+    /// <summary>The configuration it runs (the last one reloaded).</summary>
+    public DirectorConfiguration Configuration { get; private set; }
     /// <summary>What LvsPS leaves out of the configuration (checkers and options it does not run).</summary>
-    public IReadOnlyList<string> Notes { get; }
-    /// <summary>The IPVS services the configuration asked for at start.</summary>
-    public IReadOnlyList<VirtualService> Table { get; }
+    public IReadOnlyList<string> Notes { get; private set; }
+    /// <summary>The IPVS services the configuration asks for (at start, or at the last reload).</summary>
+    public IReadOnlyList<VirtualService> Table { get; private set; }
     /// <summary>What the kernel refused at start (the rest runs).</summary>
     public IReadOnlyList<string> StartErrors { get; private set; } = [];
-    public HealthEngine? Health { get; private set; }
-    public IReadOnlyList<VrrpInstance> VrrpInstances { get { lock (_sync) return _instances.ToArray(); } }
+    /// <summary>One health engine per virtual_server (named DIRECTOR/VIRTUAL-SERVER), so a reload restarts only the changed ones.</summary>
+    public IReadOnlyList<HealthEngine> HealthEngines { get { lock (_sync) return _engines.Values.ToArray(); } }
+    public IReadOnlyList<VrrpInstance> VrrpInstances { get { lock (_sync) return _instances.Values.ToArray(); } }
     public Task Completion => _stopped.Task;
 
     /// <summary>
@@ -61,25 +65,17 @@ public sealed class RunningDirector : IWorker
     public static RunningDirector Start(DirectorConfiguration configuration, DirectorRunOptions options)
     {
         var notes = new List<string>();
-        IReadOnlyList<HealthCheckedService> checkedServices = DirectorHealthChecks.Services(configuration, notes);
-        foreach (HealthCheckedService s in checkedServices)
-            HealthCheckValidation.Validate(s);
-        IReadOnlyList<DirectorVrrpInstance> vrrp = DirectorVrrp.Instances(configuration, options.NetworkNamespace, notes);
-        foreach (DirectorVrrpInstance i in vrrp)
-            i.Options.Validate();
-        CheckInterfaces(vrrp, options.NetworkNamespace);
-        if (configuration.StaticAddresses.Count > 0)
-            notes.Add($"static_ipaddress: {configuration.StaticAddresses.Count} address(es) not added by LvsPS (add them with ip addr).");
-
+        Prepared prepared = Prepare(configuration, options.NetworkNamespace, notes);
         var director = new RunningDirector(configuration, options, notes);
         using (IIpvsClient client = options.OpenIpvs(options.NetworkNamespace))
             director.BuildTable(client);
         try
         {
-            if (checkedServices.Count > 0)
-                director.StartHealth(checkedServices);
-            foreach (DirectorVrrpInstance i in vrrp)
+            foreach ((string id, IReadOnlyList<HealthCheckedService> services) in prepared.Checks)
+                director.StartChecks(id, services);
+            foreach (DirectorVrrpInstance i in prepared.Vrrp)
                 director.StartInstance(i);
+            director.StartDrainPolling();
         }
         catch
         {
@@ -87,6 +83,29 @@ public sealed class RunningDirector : IWorker
             throw;
         }
         return director;
+    }
+
+    /// <summary>Everything a configuration runs, mapped and validated (throws before anything is touched).</summary>
+    private sealed record Prepared(IReadOnlyDictionary<string, IReadOnlyList<HealthCheckedService>> Checks, IReadOnlyList<DirectorVrrpInstance> Vrrp);
+
+    private static Prepared Prepare(DirectorConfiguration configuration, string? networkNamespace, List<string> notes)
+    {
+        var checks = new Dictionary<string, IReadOnlyList<HealthCheckedService>>(StringComparer.Ordinal);
+        foreach (VirtualServerDefinition vs in configuration.VirtualServers)
+        {
+            HealthCheckedService[] services = DirectorIpvsTable.Keys(vs, configuration).Select(k => DirectorHealthChecks.Service(vs, k, configuration, notes)).ToArray();
+            foreach (HealthCheckedService s in services)
+                HealthCheckValidation.Validate(s);
+            if (services.Length > 0)
+                checks[DirectorReloadPlanner.Id(vs, configuration)] = services;
+        }
+        IReadOnlyList<DirectorVrrpInstance> vrrp = DirectorVrrp.Instances(configuration, networkNamespace, notes);
+        foreach (DirectorVrrpInstance i in vrrp)
+            i.Options.Validate();
+        CheckInterfaces(vrrp, networkNamespace);
+        if (configuration.StaticAddresses.Count > 0)
+            notes.Add($"static_ipaddress: {configuration.StaticAddresses.Count} address(es) not added by LvsPS (add them with ip addr).");
+        return new Prepared(checks, vrrp);
     }
 
     /// <summary>A missing interface is found before IPVS is touched (the instances open their sockets only later).</summary>
@@ -111,17 +130,18 @@ public sealed class RunningDirector : IWorker
         StartErrors = DirectorTableBuilder.Converge(client, Table);
     }
 
-    private void StartHealth(IReadOnlyList<HealthCheckedService> services)
+    private void StartChecks(string id, IReadOnlyList<HealthCheckedService> services)
     {
         var engine = new HealthEngine(services, new HealthEngineOptions
         {
-            Name = Name,
+            Name = $"{Name}/{id.Replace(' ', '-')}",
             NetworkNamespace = NetworkNamespace,
             OpenIpvs = _options.OpenIpvs,
             IsVrrpMaster = name => VrrpInstances.FirstOrDefault(i => i.Name == name) is { } i ? i.State == VrrpState.Master : null,
         });
         engine.Start();
-        Health = engine;
+        lock (_sync)
+            _engines[id] = engine;
         Register(engine);
     }
 
@@ -130,7 +150,7 @@ public sealed class RunningDirector : IWorker
         VrrpSyncGroup? group = definition.SyncGroup is null ? null : _options.SyncGroup?.Invoke(definition.SyncGroup) ?? new VrrpSyncGroup(definition.SyncGroup);
         VrrpInstance instance = VrrpInstance.Start(definition.Options, onStateChange: null, group);
         lock (_sync)
-            _instances.Add(instance);
+            _instances[instance.Name] = instance;
         Register(instance);
     }
 
@@ -151,9 +171,9 @@ public sealed class RunningDirector : IWorker
     {
         try
         {
+            StopDrainPolling();
             await Task.WhenAll(VrrpInstances.Select(i => i.StopAsync())).ConfigureAwait(false);
-            if (Health is { } engine)
-                await engine.StopAsync(HealthStopMode.Leave).ConfigureAwait(false);
+            await Task.WhenAll(HealthEngines.Select(e => e.StopAsync(HealthStopMode.Leave))).ConfigureAwait(false);
             await Task.Run(CleanTable).ConfigureAwait(false);
         }
         finally
@@ -172,7 +192,8 @@ public sealed class RunningDirector : IWorker
         }
         try
         {
-            client.Apply(Table.Select(s => IpvsChange.Remove(s with { RealServers = [] })).ToArray());
+            IEnumerable<VirtualServiceKey> keys = Table.Select(s => s.Key).Concat(PendingDrains.Where(d => d.RealServer is null).Select(d => d.Service)).Distinct();
+            client.Apply(keys.Select(k => IpvsChange.Remove(new VirtualService { Key = k })).ToArray());
         }
         catch (Exception e) when (e is IpvsException or NetlinkException)
         {

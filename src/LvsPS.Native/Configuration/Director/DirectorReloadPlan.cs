@@ -1,0 +1,65 @@
+using System.Text.Json;
+using LvsPS.Native.Ipvs;
+
+namespace LvsPS.Native.Configuration.Director;
+
+/// <summary>What a reload does, computed from the old configuration, the new one and the kernel's table.</summary>
+public sealed record DirectorReloadPlan
+{
+    /// <summary>Sent at once, in this order (additions and updates; drained real servers set to weight 0).</summary>
+    public IReadOnlyList<IpvsChange> Changes { get; init; } = [];
+    /// <summary>Real servers (RealServer set) and whole services (RealServer null) removed once their connections end or the drain times out.</summary>
+    public IReadOnlyList<DirectorDrain> Drains { get; init; } = [];
+    /// <summary>Virtual servers (by id) whose checks stop; their checks restart from the new file when they are in it.</summary>
+    public IReadOnlyList<string> RestartedChecks { get; init; } = [];
+    public IReadOnlyList<string> StoppedChecks { get; init; } = [];
+    public IReadOnlyList<string> StartedChecks { get; init; } = [];
+    public IReadOnlyList<string> StoppedInstances { get; init; } = [];
+    public IReadOnlyList<string> StartedInstances { get; init; } = [];
+    public IpvsTimeouts? Timeouts { get; init; }
+    /// <summary>What differed from the last configuration in the kernel (hand edits) and is put back.</summary>
+    public IReadOnlyList<string> Repairs { get; init; } = [];
+    /// <summary>Virtual servers and VRRP instances left exactly as they run (their check and VRRP states and timers kept).</summary>
+    public int Unchanged { get; init; }
+
+    public bool IsEmpty => Changes.Count == 0 && Drains.Count == 0 && RestartedChecks.Count == 0 && StoppedChecks.Count == 0
+        && StartedChecks.Count == 0 && StoppedInstances.Count == 0 && StartedInstances.Count == 0 && Timeouts is null;
+
+    /// <summary>One line per action, as -WhatIf prints them.</summary>
+    public IEnumerable<string> Describe()
+    {
+        foreach (string r in Repairs)
+            yield return $"repair: {r}";
+        foreach (IpvsChange c in Changes)
+            yield return c.Kind switch
+            {
+                IpvsChangeKind.UpdateRealServer when Drains.Any(d => d.RealServer is { } rs && Same(rs, c.RealServer!)) => $"drain {c.Target} (weight 0)",
+                IpvsChangeKind.UpdateRealServer when c.RealServer!.Weight == 0 && Drains.Any(d => d.RealServer is null && d.Service == c.RealServer.VirtualService) => $"drain {c.Target} (weight 0)",
+                _ => $"{c.Operation} {c.Target}",
+            };
+        foreach (DirectorDrain d in Drains)
+            yield return d.RealServer is { } rs ? $"remove {rs} when its connections end" : $"remove service {d.Service} when its connections end";
+        foreach (string id in StoppedChecks)
+            yield return $"stop the checks of {id}";
+        foreach (string id in RestartedChecks)
+            yield return $"restart the checks of {id}";
+        foreach (string id in StartedChecks)
+            yield return $"start the checks of {id}";
+        foreach (string name in StoppedInstances)
+            yield return $"stop VRRP instance {name}";
+        foreach (string name in StartedInstances)
+            yield return $"start VRRP instance {name}";
+        if (Timeouts is { } t)
+            yield return $"set IPVS timeouts tcp {t.TcpSeconds} tcpfin {t.TcpFinSeconds} udp {t.UdpSeconds}";
+        yield return $"keep {Unchanged} virtual server(s) and VRRP instance(s) as they run";
+    }
+
+    internal static bool Same(RealServer a, RealServer b) => a.VirtualService == b.VirtualService && a.Address.Equals(b.Address) && a.Port == b.Port;
+
+    /// <summary>The same definition (source lines aside): nothing to do on reload.</summary>
+    internal static bool SameDefinition<T>(T a, T b)
+        => JsonSerializer.Serialize(a, DirectorJson.Options) == JsonSerializer.Serialize(b, DirectorJson.Options);
+}
+
+/// <summary>A real server (or a whole service, RealServer null) at weight 0, removed when its connections end or at <see cref="Deadline"/>.</summary>
+public sealed record DirectorDrain(VirtualServiceKey Service, RealServer? RealServer, DateTimeOffset Deadline);

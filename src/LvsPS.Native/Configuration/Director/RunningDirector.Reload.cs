@@ -1,0 +1,152 @@
+using LvsPS.Native.Health;
+using LvsPS.Native.Health.Engine;
+using LvsPS.Native.Ipvs;
+using LvsPS.Native.Netlink;
+
+namespace LvsPS.Native.Configuration.Director;
+
+/// <summary>The outcome of a reload: the plan that was carried out and what the kernel refused of it.</summary>
+public sealed record DirectorReloadResult(DirectorReloadPlan Plan, IReadOnlyList<string> Errors, IReadOnlyList<string> Notes);
+
+public sealed partial class RunningDirector
+{
+    private readonly List<DirectorDrain> _drains = new();
+    private readonly object _reloading = new();
+    private Timer? _drainTimer;
+    private int _polling;
+
+    /// <summary>Real servers and services removed by a reload that still wait for their connections to end.</summary>
+    public IReadOnlyList<DirectorDrain> PendingDrains { get { lock (_sync) return _drains.ToArray(); } }
+    public int Reloads { get; private set; }
+
+    /// <summary>What <see cref="Reload"/> would do, changing nothing. Throws as <see cref="Start"/> does for a configuration that cannot run.</summary>
+    public DirectorReloadPlan PlanReload(DirectorConfiguration next)
+    {
+        Prepare(next, NetworkNamespace, new List<string>());
+        using IIpvsClient client = _options.OpenIpvs(NetworkNamespace);
+        return DirectorReloadPlanner.Plan(Configuration, next, client.GetVirtualServices(), _options.DrainTimeout, DateTimeOffset.Now);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="next"/> instead of the current configuration, sending only the
+    /// difference: unchanged virtual servers and VRRP instances keep running untouched (states,
+    /// timers); changed ones are edited in place and their checks (or instance) restarted; removed
+    /// real servers and services are drained. A configuration that cannot run throws before
+    /// anything changes.
+    /// </summary>
+    public DirectorReloadResult Reload(DirectorConfiguration next)
+    {
+        lock (_reloading)
+        {
+            if (!IsRunning)
+                throw new InvalidOperationException($"The director '{Name}' is stopped.");
+            var notes = new List<string>();
+            Prepared prepared = Prepare(next, NetworkNamespace, notes);
+            using IIpvsClient client = _options.OpenIpvs(NetworkNamespace);
+            DirectorReloadPlan plan = DirectorReloadPlanner.Plan(Configuration, next, client.GetVirtualServices(), _options.DrainTimeout, DateTimeOffset.Now);
+
+            foreach (string name in plan.StoppedInstances)
+                if (Take(_instances, name) is { } instance)
+                    instance.StopAsync().GetAwaiter().GetResult();
+            foreach (string id in plan.StoppedChecks.Concat(plan.RestartedChecks))
+                if (Take(_engines, id) is { } engine)
+                    engine.StopAsync(HealthStopMode.Leave).GetAwaiter().GetResult();
+
+            var errors = new List<string>();
+            try
+            {
+                if (plan.Changes.Count > 0)
+                    errors.AddRange(client.Apply(plan.Changes).Where(r => !r.Succeeded).Select(r => r.Error?.Message ?? $"{r.Change.Target}: errno {r.Errno}"));
+                if (plan.Timeouts is { } t)
+                    client.SetTimeouts(t);
+            }
+            catch (Exception e) when (e is IpvsException or NetlinkException or IpvsValidationException)
+            {
+                errors.Add(e.Message);
+            }
+            IReadOnlyList<VirtualService> table = DirectorIpvsTable.Initial(next);
+            lock (_sync)
+            {
+                // A drain ends when the new file names the real server or service again.
+                _drains.RemoveAll(d => plan.Drains.Any(p => p.Service == d.Service && SameTarget(p, d)) || StillWanted(d, table));
+                _drains.AddRange(plan.Drains);
+                Configuration = next;
+                Table = table;
+                Notes = notes;
+            }
+            foreach (string id in plan.RestartedChecks.Concat(plan.StartedChecks))
+                if (prepared.Checks.TryGetValue(id, out IReadOnlyList<HealthCheckedService>? services))
+                    StartChecks(id, services);
+            foreach (DirectorVrrpInstance i in prepared.Vrrp.Where(i => plan.StartedInstances.Contains(i.Options.Name)))
+                StartInstance(i);
+            Reloads++;
+            return new DirectorReloadResult(plan, errors, notes);
+        }
+    }
+
+    private T? Take<T>(Dictionary<string, T> map, string key) where T : class
+    {
+        lock (_sync)
+            return map.Remove(key, out T? value) ? value : null;
+    }
+
+    private static bool SameTarget(DirectorDrain a, DirectorDrain b)
+        => a.RealServer is null ? b.RealServer is null : b.RealServer is not null && DirectorReloadPlan.Same(a.RealServer, b.RealServer);
+
+    private static bool StillWanted(DirectorDrain d, IReadOnlyList<VirtualService> table)
+        => table.FirstOrDefault(s => s.Key == d.Service) is { } s && (d.RealServer is null || s.RealServers.Any(r => DirectorReloadPlan.Same(r, d.RealServer)));
+
+    private void StartDrainPolling() => _drainTimer = new Timer(_ => PollDrains(), null, _options.DrainPoll, _options.DrainPoll);
+
+    private void StopDrainPolling() => _drainTimer?.Dispose();
+
+    /// <summary>Removes what drained: no connection left (active or inactive), or past its deadline.</summary>
+    private void PollDrains()
+    {
+        if (PendingDrains.Count == 0 || Interlocked.Exchange(ref _polling, 1) == 1)
+            return;
+        try
+        {
+            using IIpvsClient client = _options.OpenIpvs(NetworkNamespace);
+            foreach (IGrouping<VirtualServiceKey, DirectorDrain> service in PendingDrains.GroupBy(d => d.Service))
+            {
+                VirtualService? now = client.GetVirtualService(service.Key);
+                foreach (DirectorDrain d in service)
+                {
+                    bool late = DateTimeOffset.Now >= d.Deadline;
+                    if (now is null)
+                        Done(d);
+                    else if (d.RealServer is null)
+                    {
+                        if (late || now.RealServers.All(r => r.ActiveConnections + r.InactiveConnections == 0))
+                        {
+                            client.RemoveVirtualService(now.Key);
+                            Done(d);
+                        }
+                    }
+                    else if (now.RealServers.FirstOrDefault(r => DirectorReloadPlan.Same(r, d.RealServer)) is not { } rs)
+                        Done(d);
+                    else if (late || rs.ActiveConnections + rs.InactiveConnections == 0)
+                    {
+                        client.RemoveRealServer(now.Key, rs.Address, rs.Port);
+                        Done(d);
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IpvsException or NetlinkException or IpvsValidationException or ObjectDisposedException)
+        {
+            // Tried again at the next poll.
+        }
+        finally
+        {
+            Volatile.Write(ref _polling, 0);
+        }
+    }
+
+    private void Done(DirectorDrain d)
+    {
+        lock (_sync)
+            _drains.Remove(d);
+    }
+}
