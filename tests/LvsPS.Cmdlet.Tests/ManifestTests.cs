@@ -11,7 +11,7 @@ public sealed class ManifestTests(SessionFixture fixture) : IClassFixture<Sessio
 
     private static readonly string[] MutatingVerbs = { VerbsCommon.New, VerbsCommon.Set, VerbsCommon.Remove, VerbsCommon.Add, VerbsCommon.Clear,
         VerbsData.Initialize, VerbsCommon.Reset, VerbsLifecycle.Enable, VerbsLifecycle.Disable,
-        VerbsLifecycle.Start, VerbsLifecycle.Stop, VerbsLifecycle.Suspend, VerbsLifecycle.Resume, VerbsData.Import };
+        VerbsLifecycle.Start, VerbsLifecycle.Stop, VerbsLifecycle.Suspend, VerbsLifecycle.Resume, VerbsData.Import, VerbsData.Update };
 
     private CmdletInfo[] Exported() => _ps.Run("Get-Command -Module LvsPS").Select(o => o.BaseObject).OfType<CmdletInfo>().ToArray();
 

@@ -168,7 +168,7 @@ public sealed class DirectorLabTests : IDisposable
     [Fact]
     public async Task SameTableAsKeepalived_AfterEachEditAndReload()
     {
-        Assert.True(LvsPS.Host.Tests.Infrastructure.Sh.Has("keepalived"), "keepalived must be installed on the host (the VM shares its root)");
+        Assert.True(LvsPS.Testing.Sh.Has("keepalived"), "keepalived must be installed on the host (the VM shares its root)");
         string conf = Path.Combine(_dir, "keepalived.conf");
         File.WriteAllText(conf, Edited(0));
         foreach (LabNamespace ns in new[] { _keepalived, _lvsps })
