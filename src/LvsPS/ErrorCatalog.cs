@@ -68,6 +68,10 @@ public static partial class ErrorMapper
     public const string ConfigurationFormatError = nameof(ConfigurationFormatError);
     public const string ConfigurationFileNotFound = nameof(ConfigurationFileNotFound);
     public const string ConfigurationFileNotRead = nameof(ConfigurationFileNotRead);
+    public const string ConfigurationFileIsDirectory = nameof(ConfigurationFileIsDirectory);
+    public const string ConfigurationFileTooLarge = nameof(ConfigurationFileTooLarge);
+    public const string ConfigurationFileEmpty = nameof(ConfigurationFileEmpty);
+    public const string ConfigurationFileTruncated = nameof(ConfigurationFileTruncated);
     public const string ConfigurationFileNotWritten = nameof(ConfigurationFileNotWritten);
     public const string MetricFileNotWritten = nameof(MetricFileNotWritten);
     public const string SyncDaemonExists = nameof(SyncDaemonExists);
@@ -118,8 +122,6 @@ public static partial class ErrorMapper
     public const string HealthCheckNotFound = nameof(HealthCheckNotFound);
     public const string HealthCheckWaitTimeout = nameof(HealthCheckWaitTimeout);
     public const string NoRealServerToCheck = nameof(NoRealServerToCheck);
-    // keepalived.conf.
-    public const string ConfigurationWriteFailed = nameof(ConfigurationWriteFailed);
     // Host settings (ARP suppression, VIPs, forwarding switches).
     public const string InterfaceNotFound = nameof(InterfaceNotFound);
     public const string SysctlNotFound = nameof(SysctlNotFound);
@@ -185,6 +187,10 @@ public static partial class ErrorMapper
         [ConfigurationFormatError] = new(ErrorCategory.InvalidData, false, _ => "Fix the line named, then import the file again: nothing of it was applied."),
         [ConfigurationFileNotFound] = new(ErrorCategory.ObjectNotFound),
         [ConfigurationFileNotRead] = new(ErrorCategory.ReadError),
+        [ConfigurationFileIsDirectory] = new(ErrorCategory.InvalidArgument, false, _ => "Give the path of a file in that directory."),
+        [ConfigurationFileTooLarge] = new(ErrorCategory.LimitsExceeded, false, _ => "Check the path: a saved table of a million real servers is far smaller."),
+        [ConfigurationFileEmpty] = new(ErrorCategory.InvalidData, false, _ => "Check the file; add -Force to clear the table from it."),
+        [ConfigurationFileTruncated] = new(ErrorCategory.InvalidData, false, _ => "End the file with a line break if it is complete, or add -Force."),
         [ConfigurationFileNotWritten] = new(ErrorCategory.WriteError),
         [MetricFileNotWritten] = new(ErrorCategory.WriteError),
         [SyncDaemonExists] = new(ErrorCategory.ResourceExists, false, _ => "Stop it first (Stop-LvsSyncDaemon); Get-LvsSyncDaemon lists the daemons that run."),
@@ -192,7 +198,7 @@ public static partial class ErrorMapper
         [SyncDaemonNotPossible] = new(ErrorCategory.InvalidOperation, false, _ => "Remove the real servers of the other address family first."),
         [SyncInterfaceNotFound] = new(ErrorCategory.ObjectNotFound, false, _ => "Pick an existing interface (ip link lists them) or create it first."),
         [DrainTimeout] = new(ErrorCategory.OperationTimeout, false, _ => "Wait longer with -Timeout, or see the connections with Get-LvsConnection -RealServerAddress; Resume-LvsRealServer puts the weight back."),
-        [DrainStateError] = new(ErrorCategory.WriteError, false, _ => $"Run as root, or point ${Native.Drain.PreviousWeightStore.DirectoryVariable} at a writable directory."),
+        [DrainStateError] = new(ErrorCategory.WriteError, false, _ => $"Run as root, or point ${Native.Operations.PreviousWeightStore.DirectoryVariable} at a writable directory."),
         [NoPreviousWeight] = new(ErrorCategory.ObjectNotFound, false, _ => "Give the weight with -Weight."),
         [DirectorExists] = new(ErrorCategory.ResourceExists, false, _ => "Stop it first (Stop-LvsDirector), or give this one another -Name."),
         [DirectorNotFound] = new(ErrorCategory.ObjectNotFound, false, _ => "Get-LvsDirector lists the directors of this PowerShell process."),
@@ -231,7 +237,6 @@ public static partial class ErrorMapper
         [HealthCheckNotFound] = new(ErrorCategory.ObjectNotFound, false, _ => "Get-LvsHealthCheck lists the health checks of this PowerShell process."),
         [HealthCheckWaitTimeout] = new(ErrorCategory.OperationTimeout),
         [NoRealServerToCheck] = new(ErrorCategory.InvalidArgument),
-        [ConfigurationWriteFailed] = new(ErrorCategory.WriteError),
         [InterfaceNotFound] = new(ErrorCategory.ObjectNotFound, false, _ => "List the interfaces with 'ip link' (in the namespace given), or Get-LvsArpSuppression."),
         [SysctlNotFound] = new(ErrorCategory.ObjectNotFound, false, e => e is HostSettingException { Problem: HostSettingProblem.IpvsParameterMissing }
             ? "Load the IPVS module (modprobe ip_vs)." : "Check the interface name; Get-LvsArpSuppression lists the interfaces."),
@@ -250,6 +255,8 @@ public static partial class ErrorMapper
     private static string IdOf(IpvsRule rule) => rule switch
     {
         IpvsRule.UnknownScheduler => UnknownScheduler,
+        IpvsRule.UnknownSchedulerFlag => UnknownSchedulerFlag,
+        IpvsRule.PersistenceConflict => PersistenceConflict,
         IpvsRule.SchedulerFlagMismatch => SchedulerFlagMismatch,
         IpvsRule.InvalidPersistenceNetmask => InvalidPersistenceNetmask,
         IpvsRule.PersistenceEngineNeedsPersistence => PersistenceEngineNeedsPersistence,

@@ -22,7 +22,8 @@ public static partial class ErrorMapper
     public static bool IsMapped(Exception e) => e is IpvsException or IpvsValidationException or IpvsNotAvailableException
         or NetworkNamespaceNotFoundException or NetlinkException or FormatException or HostSettingException
         or VrrpValidationException or VrrpSocketException or InvalidInputException or ScriptNotUsableException or WorkerStoppedException
-        or Native.Health.HealthCheckDefinitionException;
+        or Native.Health.HealthCheckDefinitionException or Native.Operations.DrainStateException
+        or ConfigurationFileException or ConfigurationDoubtException;
 
     /// <summary>
     /// The ErrorRecord of one catalogue id: the exception's message as what happened, the catalogue's
@@ -54,6 +55,15 @@ public static partial class ErrorMapper
             // Files that are not what they should be: the message names the file and the line.
             ProcFormatException p => (ProcFormatError, target ?? p.FileName),
             ConfigurationFormatException c => (ConfigurationFormatError, target ?? c.FileName),
+            ConfigurationFileException f => (f.Problem switch
+            {
+                ConfigurationFileProblem.NotFound => ConfigurationFileNotFound,
+                ConfigurationFileProblem.IsDirectory => ConfigurationFileIsDirectory,
+                ConfigurationFileProblem.TooLarge => ConfigurationFileTooLarge,
+                _ => ConfigurationFileNotRead,
+            }, target ?? f.Path),
+            ConfigurationDoubtException d => (d.Doubt == ConfigurationDoubt.Empty ? ConfigurationFileEmpty : ConfigurationFileTruncated, target ?? d.Path),
+            Native.Operations.DrainStateException s => (DrainStateError, target ?? s.Identity),
             NetTextException t => (t.Expected == NetTextKind.ServiceIdentity ? InvalidVirtualService : InvalidAddress, target),
             FormatException => (InvalidVirtualService, target),
             VrrpValidationException v => (IdOf(v.Rule), target),

@@ -54,15 +54,5 @@ public static class InputParsing
         return portInAddress ?? (ushort?)portParameter;
     }
 
-    public static SchedulerFlags ParseSchedulerFlags(IEnumerable<string> names, string scheduler)
-    {
-        SchedulerFlags flags = SchedulerFlags.None;
-        foreach (string name in names)
-        {
-            if (!Schedulers.TryParseFlag(name, scheduler, out SchedulerFlags flag, out string? error))
-                throw ErrorMapper.Invalid(Schedulers.FlagNames.Contains(name.Trim().ToLowerInvariant()) ? ErrorMapper.SchedulerFlagMismatch : ErrorMapper.UnknownSchedulerFlag, error!);
-            flags |= flag;
-        }
-        return flags;
-    }
+    public static SchedulerFlags ParseSchedulerFlags(IEnumerable<string> names, string scheduler) => Schedulers.ParseFlags(names, scheduler);
 }

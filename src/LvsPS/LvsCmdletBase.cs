@@ -90,8 +90,8 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
 
     /// <summary>
     /// Sends a batch to the kernel in chunks of <see cref="ChunkChanges"/>, with progress when it takes more
-    /// than one. Returns the kernel's answer to each change sent; when a chunk cannot be sent at all (written
-    /// as an error), the rest is not tried and the answers stop there.
+    /// than one; Ctrl+C stops it between chunks. Returns the kernel's answer to each change sent; when a chunk
+    /// cannot be sent at all (written as an error), the rest is not tried and the answers stop there.
     /// </summary>
     protected List<IpvsChangeResult> ApplyInChunks(string? ns, List<IpvsChange> changes, string activity)
     {
@@ -101,7 +101,7 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
         {
             CurrentOperation = ns is null ? null : $"Network namespace '{ns}'",
         };
-        for (int at = 0; at < total; at += ChunkChanges)
+        for (int at = 0; at < total && !CancellationToken.IsCancellationRequested; at += ChunkChanges)
         {
             if (total > ChunkChanges)
             {
@@ -145,13 +145,11 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
     /// </summary>
     protected RealServer? ReadRealServer(string? ns, VirtualServiceKey key, System.Net.IPAddress address, ushort port, object target, bool reportMissing = true)
     {
-        IReadOnlyList<RealServer> all = Client(ns).GetRealServers(key);
-        RealServer? found = all.FirstOrDefault(d => d.Address.Equals(address) && d.Port == port);
-        if (found is null && reportMissing)
-        {
-            bool serviceMissing = all.Count == 0 && Client(ns).GetVirtualService(key, includeRealServers: false) is null;
-            WriteError(serviceMissing ? ErrorMapper.ServiceNotFound(key, target) : ErrorMapper.RealServerMissing(RealServerSelectorCmdletBase.Identity(key, address, port), target));
-        }
+        (Native.Operations.LookupOutcome outcome, RealServer? found) = Native.Operations.RealServerLookup.Find(Client(ns), key, address, port);
+        if (reportMissing && outcome != Native.Operations.LookupOutcome.Found)
+            WriteError(outcome == Native.Operations.LookupOutcome.ServiceMissing
+                ? ErrorMapper.ServiceNotFound(key, target)
+                : ErrorMapper.RealServerMissing(RealServerSelectorCmdletBase.Identity(key, address, port), target));
         return found;
     }
 

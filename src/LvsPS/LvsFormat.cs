@@ -146,5 +146,17 @@ public static partial class LvsFormat
         _ => "Remove real server",
     };
 
+    /// <summary>The -WhatIf/-Confirm action of one step of a desired-state plan.</summary>
+    internal static string Describe(Native.DesiredState.PlanStep step) => step switch
+    {
+        Native.DesiredState.ChangeStep c => Describe(c.Change),
+        Native.DesiredState.SetTimeoutsStep t => "Set timeouts (" + string.Join(", ", new[] { ("tcp", t.Desired.TcpSeconds), ("tcpfin", t.Desired.TcpFinSeconds), ("udp", t.Desired.UdpSeconds) }
+            .Where(x => x.Item2 != 0).Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Item1} {x.Item2} s"))) + ")",
+        Native.DesiredState.StopSyncDaemonStep { Restart: true } => "Stop sync daemon (to restart it with new settings)",
+        Native.DesiredState.StopSyncDaemonStep => "Stop sync daemon",
+        Native.DesiredState.StartSyncDaemonStep start => $"Start sync daemon ({Commands.StartLvsSyncDaemonCommand.Settings(start.Daemon)})",
+        _ => step.GetType().Name,
+    };
+
     private static string Forward(RealServer d) => d.Forwarding == ForwardingMethod.Masquerade ? "masquerade" : Forward(d.Forwarding);
 }

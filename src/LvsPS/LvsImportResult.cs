@@ -23,8 +23,12 @@ public sealed record LvsImportResult
     public int Unchanged { get; init; }
     /// <summary>Changes the kernel refused (each was written as an error).</summary>
     public int Failed { get; init; }
+    /// <summary>Removals not made because they would have left a service without real servers after its replacement was refused or not confirmed (each was written as a warning).</summary>
+    public int HeldBack { get; init; }
+    /// <summary>Changes not made because the import was stopped (or could not reach the kernel) before them.</summary>
+    public int NotApplied { get; init; }
     public string? NetworkNamespace { get; init; }
 
     /// <summary>True when the table already matched the file.</summary>
-    public bool NoChange => Added == 0 && Changed == 0 && Removed == 0 && Failed == 0;
+    public bool NoChange => Added == 0 && Changed == 0 && Removed == 0 && Failed == 0 && HeldBack == 0 && NotApplied == 0;
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Operations;
 
 namespace LvsPS;
 
@@ -49,28 +50,17 @@ public abstract class RealServerCmdletBase : RealServerSelectorCmdletBase
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected RealServer ApplySettings(RealServer d)
+    /// <summary>The bound settings, and only those, as the core's patch.</summary>
+    protected RealServerPatch Patch() => new()
     {
-        if (IsBound(nameof(Forwarding)))
-        {
-            ForwardingMethod method = InputParsing.ParseForwarding(Forwarding);
-            // Tunnel settings mean nothing for NAT/DR, and left over they would make the change invalid.
-            if (method != ForwardingMethod.Tunnel && d.Forwarding == ForwardingMethod.Tunnel)
-                d = d with { TunnelType = TunnelType.Ipip, TunnelPort = 0, TunnelChecksum = TunnelChecksum.NoChecksum };
-            d = d with { Forwarding = method };
-        }
-        if (IsBound(nameof(Weight)))
-            d = d with { Weight = (uint)Weight };
-        if (IsBound(nameof(UpperThreshold)))
-            d = d with { UpperThreshold = UpperThreshold };
-        if (IsBound(nameof(LowerThreshold)))
-            d = d with { LowerThreshold = LowerThreshold };
-        if (IsBound(nameof(TunnelType)))
-            d = d with { TunnelType = TunnelType };
-        if (IsBound(nameof(TunnelPort)))
-            d = d with { TunnelPort = (ushort)TunnelPort };
-        if (IsBound(nameof(TunnelChecksum)))
-            d = d with { TunnelChecksum = TunnelChecksum };
-        return d;
-    }
+        Forwarding = IsBound(nameof(Forwarding)) ? InputParsing.ParseForwarding(Forwarding) : null,
+        Weight = IsBound(nameof(Weight)) ? (uint)Weight : null,
+        UpperThreshold = IsBound(nameof(UpperThreshold)) ? UpperThreshold : null,
+        LowerThreshold = IsBound(nameof(LowerThreshold)) ? LowerThreshold : null,
+        TunnelType = IsBound(nameof(TunnelType)) ? TunnelType : null,
+        TunnelPort = IsBound(nameof(TunnelPort)) ? (ushort)TunnelPort : null,
+        TunnelChecksum = IsBound(nameof(TunnelChecksum)) ? TunnelChecksum : null,
+    };
+
+    protected RealServer ApplySettings(RealServer d) => Patch().ApplyTo(d);
 }

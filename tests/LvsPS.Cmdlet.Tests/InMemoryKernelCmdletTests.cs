@@ -82,21 +82,47 @@ public sealed class InMemoryKernelCmdletTests(SessionFixture fixture) : IClassFi
     [Fact]
     public void Suspend_and_resume_round_trip_the_weight_through_the_kernel()
     {
-        string dir = Directory.CreateTempSubdirectory("lvsps-drain").FullName;
-        try
+        WithDrainDirectory(_ =>
         {
-            _ps.Run("$env:LVSPS_DRAIN_DIR = $args[0]", dir);
             _ps.Run("New-LvsVirtualService tcp/10.0.0.3:80; Add-LvsRealServer tcp/10.0.0.3:80 10.0.0.7 -Weight 5");
             Assert.Equal("5", _ps.Run("Suspend-LvsRealServer tcp/10.0.0.3:80 10.0.0.7 -PassThru | ForEach-Object PreviousWeight").Single().ToString());
             Assert.Contains("-a -t 10.0.0.3:80 -r 10.0.0.7:80 -g -w 0", _ipvs.Rules());
             _ps.Run("Resume-LvsRealServer tcp/10.0.0.3:80 10.0.0.7");
             Assert.Contains("-a -t 10.0.0.3:80 -r 10.0.0.7:80 -g -w 5", _ipvs.Rules());
+        });
+    }
+
+    /// <summary>Runs <paramref name="test"/> with the previous weights kept in a directory of its own.</summary>
+    private void WithDrainDirectory(Action<string> test)
+    {
+        string dir = Directory.CreateTempSubdirectory("lvsps-drain").FullName;
+        try
+        {
+            _ps.Run("$env:LVSPS_DRAIN_DIR = $args[0]", dir);
+            test(dir);
         }
         finally
         {
             _ps.Run("$env:LVSPS_DRAIN_DIR = $null");
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Suspend_Remove_waits_for_the_active_connections_then_removes_and_a_busy_one_times_out_at_weight_0()
+    {
+        WithDrainDirectory(dir =>
+        {
+            _ps.Run("New-LvsVirtualService tcp/10.0.0.3:80; Add-LvsRealServer tcp/10.0.0.3:80 10.0.0.7 -Weight 4; Add-LvsRealServer tcp/10.0.0.3:80 10.0.0.8 -Weight 2");
+            _ps.Run("$LvsInMemoryIpvs.get_Item('').SetConnections('tcp/10.0.0.3:80', '10.0.0.8', 80, 5, 0, 0)");
+            PowerShellSession.Result r = _ps.Invoke("Get-LvsRealServer tcp/10.0.0.3:80 | Suspend-LvsRealServer -Remove -Timeout 1");
+            Assert.Equal(new[] { "DrainTimeout" }, Ids(r));
+            Assert.Contains("tcp/10.0.0.3:80 -> 10.0.0.8:80 still has 5 active connections after 1 s", r.AllErrors.Single().Exception.Message);
+            Assert.Equal(new[] { "-A -t 10.0.0.3:80 -s wlc", "-a -t 10.0.0.3:80 -r 10.0.0.8:80 -g -w 0" }, _ipvs.Rules());
+            Assert.Single(Directory.GetFiles(dir)); // the removed one's weight is forgotten, the busy one's kept
+            _ps.Run("Resume-LvsRealServer tcp/10.0.0.3:80 10.0.0.8");
+            Assert.Contains("-a -t 10.0.0.3:80 -r 10.0.0.8:80 -g -w 2", _ipvs.Rules());
+        });
     }
 
     [Fact]

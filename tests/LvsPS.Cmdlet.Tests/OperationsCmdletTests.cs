@@ -2,7 +2,8 @@ using System.Management.Automation;
 using System.Net;
 using System.Xml.Linq;
 using LvsPS.Native.Configuration;
-using LvsPS.Native.Drain;
+using LvsPS.Native.DesiredState;
+using LvsPS.Native.Operations;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Netlink;
 using LvsPS.Native.Proc;
@@ -147,7 +148,7 @@ public sealed class OperationsCmdletTests(SessionFixture fixture) : IClassFixtur
         string json = (string)_ps.Run("$args[0] | Export-LvsConfiguration -Format Json", web).Single().BaseObject;
         LvsConfiguration read = LvsConfigurationJson.Parse(json);
         Assert.Equal((100u, 10u), (read.Services[0].RealServers[0].UpperThreshold, read.Services[0].RealServers[0].LowerThreshold));
-        Assert.Empty(ConfigurationPlanner.Plan(read.Services, new[] { web }, replace: true));
+        Assert.True(DesiredStatePlanner.Plan(new IpvsSnapshot { Services = read.Services }, new IpvsSnapshot { Services = new[] { web } }, replace: true).IsEmpty);
     }
 
     [Fact]

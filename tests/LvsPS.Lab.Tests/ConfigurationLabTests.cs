@@ -1,6 +1,7 @@
 using System.Net;
 using LvsPS.Lab.Tests.Infrastructure;
 using LvsPS.Native.Configuration;
+using LvsPS.Native.DesiredState;
 using LvsPS.Native.Ipvs;
 using Xunit;
 
@@ -59,10 +60,13 @@ public sealed class ConfigurationLabTests : IDisposable
         ns.Ipvsadm("-a", "-f", "43", "-6", "-r", "[2001:db8::10]:0", "-g", "-w", "2");
     }
 
-    private static void ApplyAll(IpvsClient client, IReadOnlyList<IpvsChange> plan)
+    private static IpvsPlan Plan(IIpvsClient client, IReadOnlyList<VirtualService> desired, bool replace = true)
+        => DesiredStatePlanner.Plan(IpvsSnapshot.Capture(client), new IpvsSnapshot { Services = desired }, replace);
+
+    private static void ApplyAll(IIpvsClient client, IpvsPlan plan)
     {
-        IReadOnlyList<IpvsChangeResult> results = client.Apply(plan);
-        Assert.All(results, r => Assert.True(r.Succeeded, r.Error?.Message));
+        ApplyReport report = new PlanApplier(client).Apply(plan);
+        Assert.All(report.Outcomes, o => Assert.True(o.Status == StepStatus.Applied, $"{o.Step.Target}: {o.Status} {o.Error?.Message}"));
     }
 
     [Fact]
@@ -84,12 +88,12 @@ public sealed class ConfigurationLabTests : IDisposable
 
         LabNamespace target = Fresh();
         using IpvsClient client = IpvsClient.Open(target.Name);
-        IReadOnlyList<IpvsChange> plan = ConfigurationPlanner.Plan(client.GetVirtualServices(), rules.Services, replace: true);
-        Assert.Equal(rules.Services.Count + rules.Services.Sum(s => s.RealServers.Count), plan.Count);
+        IpvsPlan plan = Plan(client, rules.Services);
+        Assert.Equal(rules.Services.Count + rules.Services.Sum(s => s.RealServers.Count), plan.Steps.Count);
         ApplyAll(client, plan);
 
         Assert.Equal(_ns.SavedRules(), target.SavedRules());
-        Assert.Empty(ConfigurationPlanner.Plan(client.GetVirtualServices(), rules.Services, replace: true));
+        Assert.True(Plan(client, rules.Services).IsEmpty);
     }
 
     [Fact]
@@ -107,7 +111,7 @@ public sealed class ConfigurationLabTests : IDisposable
         using IpvsClient client = IpvsClient.Open(target.Name);
         IReadOnlyList<VirtualService> restored = client.GetVirtualServices();
 
-        Assert.Empty(ConfigurationPlanner.Plan(restored, original, replace: true));
+        Assert.True(DesiredStatePlanner.Plan(new IpvsSnapshot { Services = restored }, new IpvsSnapshot { Services = original }, replace: true).IsEmpty);
         Assert.Equal(original.Select(s => s.Key.ToString()).Order(), restored.Select(s => s.Key.ToString()).Order());
         Assert.Equal(original.Sum(s => s.RealServers.Count), restored.Sum(s => s.RealServers.Count));
         RealServer limited = restored.SelectMany(s => s.RealServers).Single(d => d.Port == 8080);
@@ -140,7 +144,7 @@ public sealed class ConfigurationLabTests : IDisposable
             },
             new VirtualService { Key = VirtualServiceKey.Parse("fwmark/42/ipv6"), Scheduler = "rr", OnePacket = true },
         };
-        ApplyAll(_client, ConfigurationPlanner.Plan(_client.GetVirtualServices(), table, replace: true));
+        ApplyAll(_client, Plan(_client, table));
         _client.SetTimeouts(new IpvsTimeouts(900, 100, 200));
         _client.StartSyncDaemon(new SyncDaemon { State = SyncDaemonState.Master, Interface = "lo", SyncId = 3 });
 
@@ -154,20 +158,16 @@ public sealed class ConfigurationLabTests : IDisposable
         _client.SetTimeouts(new IpvsTimeouts(60, 60, 60));
         Assert.Empty(_ns.SavedRules());
 
-        LvsConfiguration desired = LvsConfigurationJson.ReadFile(file);
-        foreach (SyncDaemonState state in ConfigurationPlanner.PlanSyncDaemons(_client.GetSyncDaemons(), desired.SyncDaemons, replace: true).Stop)
-            _client.StopSyncDaemon(state);
-        foreach (SyncDaemon d in ConfigurationPlanner.PlanSyncDaemons(_client.GetSyncDaemons(), desired.SyncDaemons, replace: true).Start)
-            _client.StartSyncDaemon(d);
-        _client.SetTimeouts(desired.Timeouts!);
-        IReadOnlyList<IpvsChange> plan = ConfigurationPlanner.Plan(_client.GetVirtualServices(), desired.Services, replace: true);
-        Assert.Equal(3 + 4, plan.Count);
+        ConfigurationSource source = ConfigurationSource.Read(file);
+        IpvsPlan plan = DesiredStatePlanner.Plan(IpvsSnapshot.CaptureFor(_client, source.Desired), source.Desired, replace: true);
+        Assert.Equal(1 + 1 + 3 + 4, plan.Steps.Count); // timeouts, the master daemon, 3 services, 4 real servers
+        Assert.IsType<SetTimeoutsStep>(plan.Steps[0]);
+        Assert.IsType<StartSyncDaemonStep>(plan.Steps[^1]);
         ApplyAll(_client, plan);
 
         LvsConfiguration after = LvsConfiguration.Capture(_client);
         Assert.Equal(json, LvsConfigurationJson.Write(after));
-        Assert.Empty(ConfigurationPlanner.Plan(_client.GetVirtualServices(), desired.Services, replace: true));
-        Assert.True(ConfigurationPlanner.PlanSyncDaemons(_client.GetSyncDaemons(), desired.SyncDaemons, replace: true).IsEmpty);
+        Assert.True(DesiredStatePlanner.Plan(IpvsSnapshot.CaptureFor(_client, source.Desired), source.Desired, replace: true).IsEmpty);
         Assert.Matches(@"-> 10\.0\.0\.8:80\s+7\s+0\s", _ns.Ipvsadm("-Ln", "--thresholds")); // Uthreshold Lthreshold
         Assert.Contains("-a -t 10.0.0.3:80 -r 10.0.0.8:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-remcsum", _ns.SavedRules());
     }
@@ -184,20 +184,20 @@ public sealed class ConfigurationLabTests : IDisposable
         _ns.Ipvsadm("-a", "-t", "10.9.9.9:80", "-r", "10.9.9.10:80", "-m");
         _ns.Ipvsadm("-a", "-t", "10.0.0.3:80", "-r", "10.0.0.99:80", "-g");
 
-        IReadOnlyList<IpvsChange> plan = ConfigurationPlanner.Plan(_client.GetVirtualServices(), desired, replace: true);
+        IpvsPlan plan = Plan(_client, desired);
+        // Additions and edits first; removals last, and a removed service takes its real servers along.
         Assert.Equal(new[]
         {
-            "RemoveRealServer tcp/10.0.0.3:80 -> 10.0.0.99:80",
-            "RemoveRealServer tcp/10.9.9.9:80 -> 10.9.9.10:80",
-            "RemoveService tcp/10.9.9.9:80",
-            "UpdateService udp/10.0.0.5:53",
             "AddService tcp/10.0.0.4:80",
+            "UpdateService udp/10.0.0.5:53",
             "UpdateRealServer tcp/10.0.0.3:80 -> 10.0.0.7:80",
             // ipvsadm-save drops thresholds: the desired table read from it has none, so they are reset.
             "UpdateRealServer udp/[2001:db8::1]:53 -> [2001:db8::7]:5353",
-        }, plan.Select(c => $"{c.Kind} {c.Target}"));
+            "RemoveRealServer tcp/10.0.0.3:80 -> 10.0.0.99:80",
+            "RemoveService tcp/10.9.9.9:80",
+        }, plan.Steps.Select(s => s is ChangeStep c ? $"{c.Change.Kind} {c.Target}" : s.Target));
         ApplyAll(_client, plan);
         Assert.Equal(IpvsadmRulesWriter.Write(desired, includeThresholds: false).Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal), _ns.SavedRules());
-        Assert.Empty(ConfigurationPlanner.Plan(_client.GetVirtualServices(), desired, replace: true));
+        Assert.True(Plan(_client, desired).IsEmpty);
     }
 }

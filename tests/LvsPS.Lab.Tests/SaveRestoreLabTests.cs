@@ -134,6 +134,7 @@ public sealed class SaveRestoreLabTests : CmdletLabBase, IDisposable
             -a -t 10.0.0.3:80 -r 10.0.0.7:80 -g -w 2
             -a -t 10.0.0.3:80 -r 10.0.0.8:80 -g -w 1
             -A -u 10.0.0.5:53 -s rr
+
             """);
         IReadOnlyList<string> before = Ns.SavedRules();
 
@@ -143,15 +144,20 @@ public sealed class SaveRestoreLabTests : CmdletLabBase, IDisposable
         string[] whatIf = plan.HostText.Split('\n').Where(l => l.StartsWith("What if:", StringComparison.Ordinal)).ToArray();
         Assert.Equal(new[]
         {
-            "What if: Performing the operation \"Remove virtual service and its real servers\" on target \"tcp/10.9.9.9:80\".",
-            "What if: Performing the operation \"Update virtual service (scheduler wrr)\" on target \"tcp/10.0.0.3:80\".",
+            // In the order applied: additions and edits first, the removal last.
             "What if: Performing the operation \"Create virtual service (scheduler rr)\" on target \"udp/10.0.0.5:53\".",
-            "What if: Performing the operation \"Update real server (route, weight 2)\" on target \"tcp/10.0.0.3:80 -> 10.0.0.7:80\".",
+            "What if: Performing the operation \"Update virtual service (scheduler wrr)\" on target \"tcp/10.0.0.3:80\".",
             "What if: Performing the operation \"Add real server (route, weight 1)\" on target \"tcp/10.0.0.3:80 -> 10.0.0.8:80\".",
+            "What if: Performing the operation \"Update real server (route, weight 2)\" on target \"tcp/10.0.0.3:80 -> 10.0.0.7:80\".",
+            "What if: Performing the operation \"Remove virtual service and its real servers\" on target \"tcp/10.9.9.9:80\".",
         }, whatIf);
         Assert.Equal(before, Ns.SavedRules());
 
-        PSObject result = Assert.Single(Ps.Run("Import-LvsConfiguration $args[0]", rules));
+        // -C implies -Replace, which asks once before it removes anything (the test host answers the default, Yes).
+        PowerShellSession.Result applied = Ps.Invoke("Import-LvsConfiguration $args[0]", rules);
+        Assert.Empty(applied.AllErrors);
+        Assert.Contains("[CHOICE Replace the IPVS table?", applied.HostText);
+        PSObject result = Assert.Single(applied.Output);
         Assert.Equal("added 2 changed 2 removed 1 unchanged 0 failed 0", Counts(result));
         Assert.Equal(new[]
         {

@@ -2,16 +2,17 @@ namespace LvsPS.Native.Configuration;
 
 /// <summary>
 /// A configuration file that cannot be read: the message starts with <c>file:line:</c> (the
-/// compiler convention editors jump to) and says what was expected.
+/// compiler convention editors jump to) and says what was expected. Text that came from the file
+/// (and the file's name) is shown with its control characters escaped (<see cref="MessageText"/>).
 /// </summary>
 public sealed class ConfigurationFormatException : FormatException
 {
     public ConfigurationFormatException(string? fileName, long lineNumber, string reason, Exception? inner = null)
-        : base($"{Location(fileName, lineNumber)}: {reason}", inner)
+        : base($"{MessageText.Printable(Location(fileName, lineNumber))}: {MessageText.Printable(reason)}", inner)
     {
         FileName = fileName;
         LineNumber = lineNumber;
-        Reason = reason;
+        Reason = MessageText.Printable(reason);
     }
 
     /// <summary>The file as the caller named it (null for text without a file: "&lt;input&gt;" in the message).</summary>

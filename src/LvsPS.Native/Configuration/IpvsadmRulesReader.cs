@@ -12,6 +12,8 @@ public sealed record IpvsadmRuleSet
     public bool ClearsTable { get; init; }
     /// <summary>From a <c>--set tcp tcpfin udp</c> line, when there is one (0 = unchanged).</summary>
     public IpvsTimeouts? Timeouts { get; init; }
+    /// <summary>How many rules (logical lines with a command) the file has; 0 for a file of blanks and comments.</summary>
+    public int RuleCount { get; init; }
 }
 
 /// <summary>
@@ -42,8 +44,10 @@ public static class IpvsadmRulesReader
     public static IpvsadmRuleSet Read(TextReader reader, string? fileName = null)
     {
         var table = new RuleTable();
+        int rules = 0;
         foreach (IpvsadmRuleLine line in IpvsadmRuleTokenizer.Lines(reader, fileName))
         {
+            rules++;
             try
             {
                 Apply(table, IpvsadmRuleParser.Parse(line.Words));
@@ -57,7 +61,7 @@ public static class IpvsadmRulesReader
                 throw new ConfigurationFormatException(fileName, line.LineNumber, e.Message, e);
             }
         }
-        return new IpvsadmRuleSet { Services = table.ToServices(), ClearsTable = table.Clears, Timeouts = table.Timeouts };
+        return new IpvsadmRuleSet { Services = table.ToServices(), ClearsTable = table.Clears, Timeouts = table.Timeouts, RuleCount = rules };
     }
 
     private static void Apply(RuleTable table, ParsedRule rule)

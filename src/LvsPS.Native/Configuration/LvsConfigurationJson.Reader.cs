@@ -176,7 +176,8 @@ public static partial class LvsConfigurationJson
         string scheduler = VirtualService.DefaultScheduler;
         var flagNames = new List<(string Name, long Line)>();
         bool persistent = false, onePacket = false;
-        uint timeout = 0;
+        uint? timeout = null;
+        long timeoutLine = objectLine;
         int? prefix = null;
         string? pe = null;
         var dests = new List<(RealServerFields Fields, long Line)>();
@@ -196,7 +197,7 @@ public static partial class LvsConfigurationJson
                         flagNames.Add((src.String(ref r, name, src.Line(ref r)), src.Line(ref r)));
                     break;
                 case "persistent": persistent = src.Boolean(ref r, name, line); break;
-                case "persistenceTimeout": timeout = src.UInt32(ref r, name, line); break;
+                case "persistenceTimeout": timeout = src.UInt32(ref r, name, line); timeoutLine = line; break;
                 case "persistenceNetmask": prefix = r.TokenType == JsonTokenType.Null ? null : (int)src.UInt32(ref r, name, line, 128); break;
                 case "onePacket": onePacket = src.Boolean(ref r, name, line); break;
                 case "persistenceEngine": pe = r.TokenType == JsonTokenType.Null ? null : src.String(ref r, name, line); break;
@@ -215,6 +216,8 @@ public static partial class LvsConfigurationJson
         }
         if (key is null)
             throw src.Error(objectLine, "a virtual service needs \"service\" (tcp/10.0.0.3:80, udp/[2001:db8::1]:53, fwmark/42).");
+        if (persistent && timeout == 0)
+            throw src.Error(timeoutLine, $"a persistent service needs a \"persistenceTimeout\" of at least 1 second ({VirtualService.DefaultPersistenceTimeout} when left out).");
         var flags = SchedulerFlags.None;
         foreach (var (flagName, flagLine) in flagNames)
             flags |= Schedulers.TryParseFlag(flagName, scheduler, out SchedulerFlags flag, out string? error) ? flag : throw src.Error(flagLine, error!);
@@ -224,7 +227,8 @@ public static partial class LvsConfigurationJson
             Scheduler = scheduler,
             SchedulerFlags = flags,
             Persistent = persistent,
-            PersistenceTimeout = timeout,
+            // A persistent service without a timeout gets ipvsadm's -p default, as everywhere else.
+            PersistenceTimeout = timeout ?? (persistent ? VirtualService.DefaultPersistenceTimeout : 0),
             PersistencePrefixLength = prefix == (key.Family == IpFamily.IPv6 ? 128 : 32) ? null : prefix,
             OnePacket = onePacket,
             PersistenceEngine = pe,

@@ -31,11 +31,9 @@ public static partial class LvsConfigurationJson
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    /// <summary>Writes the file atomically (<see cref="Files.AtomicFile"/>): the old one is kept on any failure.</summary>
     public static void WriteFile(LvsConfiguration configuration, string path)
-    {
-        using FileStream stream = File.Create(path);
-        Write(configuration, stream);
-    }
+        => Files.AtomicFile.Write(path, stream => Write(configuration, stream));
 
     public static void Write(LvsConfiguration configuration, Stream stream)
     {

@@ -11,7 +11,7 @@ namespace LvsPS.Native.Ipvs;
 /// method validates first (nothing is sent for bad input) and maps kernel refusals to
 /// <see cref="IpvsException"/>. Not thread-safe.
 /// </summary>
-public sealed partial class IpvsClient : IIpvsClient
+public sealed partial class IpvsClient : IpvsClientBase, IIpvsClient
 {
     private readonly NetlinkConnection _connection;
     private readonly ushort _family;
@@ -96,22 +96,12 @@ public sealed partial class IpvsClient : IIpvsClient
         return dests;
     }
 
-    public void AddVirtualService(VirtualService service) => ApplyOne(IpvsChange.Add(service));
-    /// <summary>Replaces every setting of an existing service (callers read, modify, then write).</summary>
-    public void UpdateVirtualService(VirtualService service) => ApplyOne(IpvsChange.Update(service));
-    public void RemoveVirtualService(VirtualServiceKey key) => ApplyOne(IpvsChange.Remove(new VirtualService { Key = key }));
-    public void AddRealServer(RealServer realServer) => ApplyOne(IpvsChange.Add(realServer));
-    /// <summary>Replaces every setting of an existing real server, tunnel settings included (the kernel resets what is not sent).</summary>
-    public void UpdateRealServer(RealServer realServer) => ApplyOne(IpvsChange.Update(realServer));
-    public void RemoveRealServer(VirtualServiceKey service, IPAddress address, ushort port)
-        => ApplyOne(IpvsChange.Remove(new RealServer { VirtualService = service, Address = address, Port = port }));
-
     /// <summary>
     /// Applies many changes, hundreds per sendmsg, in the order given. All are validated
     /// before any is sent; the kernel's answer to each is returned (a batch is not a
     /// transaction: a refusal does not undo the changes before it).
     /// </summary>
-    public IReadOnlyList<IpvsChangeResult> Apply(IReadOnlyList<IpvsChange> changes)
+    public override IReadOnlyList<IpvsChangeResult> Apply(IReadOnlyList<IpvsChange> changes)
     {
         foreach (IpvsChange change in changes)
             IpvsValidation.Validate(change);
@@ -168,8 +158,6 @@ public sealed partial class IpvsClient : IIpvsClient
     public void Flush()
         => Run(IpvsOperation.Flush, "", () => _connection.Execute(
             (w, flags, seq) => Request(w, IPVS_CMD_FLUSH, flags, seq, null), null, "flush IPVS"));
-
-    private void ApplyOne(IpvsChange change) => Apply(new[] { change })[0].ThrowIfRefused();
 
     private void WriteChange(NetlinkWriter w, IpvsChange change, ushort flags, uint seq)
     {

@@ -134,6 +134,8 @@ public enum IpvsRule
 {
     UnknownScheduler,
     SchedulerFlagMismatch,
+    UnknownSchedulerFlag,
+    PersistenceConflict,
     InvalidPersistenceNetmask,
     PersistenceEngineNeedsPersistence,
     UnknownPersistenceEngine,

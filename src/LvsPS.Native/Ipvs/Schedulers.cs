@@ -44,6 +44,19 @@ public static class Schedulers
         return true;
     }
 
+    /// <summary>Parses flag names for a scheduler; an unknown name or another scheduler's flag is an <see cref="IpvsValidationException"/>.</summary>
+    public static SchedulerFlags ParseFlags(IEnumerable<string> names, string scheduler)
+    {
+        SchedulerFlags flags = SchedulerFlags.None;
+        foreach (string name in names)
+        {
+            if (!TryParseFlag(name, scheduler, out SchedulerFlags flag, out string? error))
+                throw new IpvsValidationException(FlagNames.Contains(name.Trim().ToLowerInvariant()) ? IpvsRule.SchedulerFlagMismatch : IpvsRule.UnknownSchedulerFlag, error!);
+            flags |= flag;
+        }
+        return flags;
+    }
+
     /// <summary>The flag names as ipvsadm prints them for this scheduler (sh-fallback,sh-port / flag-1,...).</summary>
     public static IReadOnlyList<string> FormatFlags(string scheduler, SchedulerFlags flags)
     {

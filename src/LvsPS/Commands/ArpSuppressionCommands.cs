@@ -148,7 +148,7 @@ public sealed class SetLvsArpSuppressionCommand : HostCmdletBase
                 if (Disable)
                     File.Delete(path);
                 else
-                    File.WriteAllText(path, ArpSuppression.DropIn(entries.Where(e => e != "default")));
+                    Native.Files.AtomicFile.WriteAllText(path, ArpSuppression.DropIn(entries.Where(e => e != "default")), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

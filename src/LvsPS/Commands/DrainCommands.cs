@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
 using System.Net;
-using LvsPS.Native.Drain;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Operations;
 
 namespace LvsPS.Commands;
 
@@ -13,12 +12,22 @@ namespace LvsPS.Commands;
 /// </summary>
 public abstract class DrainCmdletBase : RealServerSelectorCmdletBase
 {
-    /// <summary>Where previous weights are kept: /run/lvsps/drain, or $env:LVSPS_DRAIN_DIR.</summary>
-    protected PreviousWeightStore Store { get; } = PreviousWeightStore.Default;
+    private RealServerDrain? _drain;
 
-    /// <summary>The real server as the kernel has it, or null after writing that it (or its service) does not exist.</summary>
-    protected RealServer? Read(Target t, bool reportMissing = true)
-        => ReadRealServer(t.Namespace, t.Service, t.Address, t.Port, t.Identity, reportMissing);
+    /// <summary>The drain operations over this cmdlet's clients, with the store of previous weights: /run/lvsps/drain, or $env:LVSPS_DRAIN_DIR.</summary>
+    protected RealServerDrain Drain => _drain ??= new RealServerDrain(Client, PreviousWeightStore.Default);
+
+    protected static RealServerRef Ref(Target t) => new(t.Namespace, t.Service, t.Address, t.Port);
+
+    /// <summary>Writes that the service or the real server is missing; true when the lookup found it.</summary>
+    protected bool Found(LookupOutcome outcome, Target t)
+    {
+        if (outcome == LookupOutcome.ServiceMissing)
+            WriteError(ErrorMapper.ServiceNotFound(t.Service, t.Input));
+        else if (outcome == LookupOutcome.RealServerMissing)
+            WriteError(ErrorMapper.RealServerMissing(t.Identity, t.Input));
+        return outcome == LookupOutcome.Found;
+    }
 
     /// <summary>The real server with the weight it had before it was suspended, as the PreviousWeight property.</summary>
     protected static PSObject WithPreviousWeight(RealServer d, uint? previousWeight)
@@ -26,22 +35,6 @@ public abstract class DrainCmdletBase : RealServerSelectorCmdletBase
         var o = new PSObject(new LvsRealServer(d));
         o.Properties.Add(new PSNoteProperty("PreviousWeight", previousWeight));
         return o;
-    }
-
-    /// <summary>Runs a store operation; a file-system failure is written (DrainStateError) and false returned.</summary>
-    protected bool TryStore(Target t, Action action)
-    {
-        try
-        {
-            action();
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            WriteError(ErrorMapper.Record(ErrorMapper.DrainStateError,
-                new IOException($"Cannot keep the previous weight of {t.Identity} in {Store.Directory}: {e.Message}", e), t.Identity));
-            return false;
-        }
     }
 }
 
@@ -118,29 +111,19 @@ public sealed class SuspendLvsRealServerCommand : DrainCmdletBase
             return;
         TryRun(t.Identity, () =>
         {
-            if (Read(t) is not { } current)
+            SuspendOutcome o = Drain.Suspend(Ref(t), current => ShouldProcess(t.Identity,
+                current.Weight > 0 ? $"Suspend real server (weight {current.Weight} -> 0)" : "Suspend real server (already weight 0)"));
+            if (!Found(o.Lookup, t))
                 return;
-            uint? previous = current.Weight > 0 ? current.Weight : Store.Recall(t.Namespace, t.Service, t.Address, t.Port);
-            if (current.Weight > 0)
-            {
-                if (!ShouldProcess(t.Identity, $"Suspend real server (weight {current.Weight} -> 0)"))
-                    return;
-                // The weight is kept before it is lost: if the kernel then refuses, the record is merely early.
-                if (!TryStore(t, () => Store.Remember(t.Namespace, t.Service, t.Address, t.Port, current.Weight)))
-                    return;
-                WriteVerbose($"Sending SET_DEST {t.Identity}: weight 0 (was {current.Weight}, kept in {Store.PathOf(t.Namespace, t.Service, t.Address, t.Port)}).");
-                Client(t.Namespace).UpdateRealServer(current with { Weight = 0 });
-            }
-            else
-            {
-                if (previous is null)
-                    WriteWarning($"{t.Identity} already has weight 0 and no previous weight is remembered: give Resume-LvsRealServer a -Weight.");
-                if (!ShouldProcess(t.Identity, "Suspend real server (already weight 0)"))
-                    return;
-            }
-            _suspended.Add((t, previous));
-            if (PassThru && !Wait && !Remove && Read(t) is { } after)
-                WriteObject(WithPreviousWeight(after, previous));
+            if (o.Before!.Weight == 0 && o.PreviousWeight is null)
+                WriteWarning($"{t.Identity} already has weight 0 and no previous weight is remembered: give Resume-LvsRealServer a -Weight.");
+            if (!o.Suspended)
+                return;
+            if (o.Before.Weight > 0)
+                WriteVerbose($"Sent SET_DEST {t.Identity}: weight 0 (was {o.Before.Weight}, kept in {Drain.Store.PathOf(t.Namespace, t.Service, t.Address, t.Port)}).");
+            _suspended.Add((t, o.PreviousWeight));
+            if (PassThru && !Wait && !Remove && ReadRealServer(t.Namespace, t.Service, t.Address, t.Port, t.Identity) is { } after)
+                WriteObject(WithPreviousWeight(after, o.PreviousWeight));
         });
     }
 
@@ -153,53 +136,41 @@ public sealed class SuspendLvsRealServerCommand : DrainCmdletBase
 
     private void WaitForDrain()
     {
-        var pending = _suspended.ToDictionary(s => s.Target, s => (RealServer?)null);
-        var drained = new List<(Target Target, uint? PreviousWeight, RealServer? Last)>();
-        var clock = Stopwatch.StartNew();
+        var previousWeights = _suspended.GroupBy(s => Ref(s.Target)).ToDictionary(g => g.Key, g => g.First());
         var progress = new ProgressRecord(1, "Draining real servers", "Waiting for active connections to end");
-        WriteVerbose($"Waiting up to {Timeout} s for the active connections of {pending.Count} real servers to end.");
-        while (true)
+        WriteVerbose($"Waiting up to {Timeout} s for the active connections of {_suspended.Count} real servers to end.");
+        DrainResult result = new DrainWatch(Client).Wait(previousWeights.Keys.ToList(), TimeSpan.FromSeconds(Timeout), p =>
         {
-            foreach ((Target t, uint? previous) in _suspended.Where(s => pending.ContainsKey(s.Target)).ToList())
-            {
-                RealServer? now = Read(t, reportMissing: false);
-                pending[t] = now;
-                if (now is null || now.ActiveConnections == 0)
-                {
-                    pending.Remove(t);
-                    drained.Add((t, previous, now));
-                    WriteVerbose(now is null ? $"{t.Identity} is gone." : $"{t.Identity} has no active connection left ({now.InactiveConnections} inactive).");
-                }
-            }
-            if (pending.Count == 0 || clock.Elapsed.TotalSeconds >= Timeout || CancellationToken.IsCancellationRequested)
-                break;
-            ulong active = pending.Values.Aggregate(0UL, (sum, d) => sum + (d?.ActiveConnections ?? 0));
             progress.StatusDescription = string.Create(CultureInfo.InvariantCulture,
-                $"{drained.Count} of {_suspended.Count} drained; {active} active connections left on {string.Join(", ", pending.Keys.Select(k => k.Identity))}");
-            progress.PercentComplete = (int)(100 * drained.Count / _suspended.Count);
-            progress.SecondsRemaining = Math.Max(0, (int)(Timeout - clock.Elapsed.TotalSeconds));
+                $"{p.Drained} of {p.Total} drained; {p.ActiveLeft} active connections left on {string.Join(", ", p.Busy.Select(b => b.Identity))}");
+            progress.PercentComplete = 100 * p.Drained / p.Total;
+            progress.SecondsRemaining = Math.Max(0, (int)p.Remaining.TotalSeconds);
             WriteProgress(progress);
-            CancellationToken.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
-        }
+        }, CancellationToken);
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
 
-        foreach ((Target t, RealServer? last) in pending)
+        foreach ((RealServerRef target, RealServer? last) in result.Busy)
         {
+            Target t = previousWeights[target].Target;
             string message = string.Create(CultureInfo.InvariantCulture,
                 $"{t.Identity} still has {last?.ActiveConnections} active connections after {Timeout} s; it stays at weight 0.");
             WriteError(ErrorMapper.Record(ErrorMapper.DrainTimeout, new TimeoutException(message), t.Input));
         }
-        foreach ((Target t, uint? previous, RealServer? last) in drained)
+        foreach ((RealServerRef target, RealServer? last) in result.Drained)
         {
+            (Target t, uint? previous) = previousWeights[target];
+            WriteVerbose(last is null ? $"{t.Identity} is gone." : $"{t.Identity} has no active connection left ({last.InactiveConnections} inactive).");
             if (Remove && last is not null)
             {
                 if (!ShouldProcess(t.Identity, "Remove drained real server"))
                     continue;
                 WriteVerbose($"Sending DEL_DEST {t.Identity}.");
-                if (!TryRun(t.Identity, () => Client(t.Namespace).RemoveRealServer(t.Service, t.Address, t.Port)))
+                DrainStateException? forgetFailed = null;
+                if (!TryRun(t.Identity, () => forgetFailed = Drain.Remove(target)))
                     continue;
-                TryStore(t, () => Store.Forget(t.Namespace, t.Service, t.Address, t.Port));
+                if (forgetFailed is not null)
+                    WriteFailure(forgetFailed, t.Identity);
             }
             if (PassThru && last is not null)
                 WriteObject(WithPreviousWeight(last, previous));
@@ -260,24 +231,20 @@ public sealed class ResumeLvsRealServerCommand : DrainCmdletBase
             return;
         TryRun(t.Identity, () =>
         {
-            uint? remembered = null;
-            if (!TryStore(t, () => remembered = Store.Recall(t.Namespace, t.Service, t.Address, t.Port)))
-                return;
-            uint? weight = IsBound(nameof(Weight)) ? (uint)Weight : remembered;
-            if (weight is null)
+            ResumeOutcome o = Drain.Resume(Ref(t), IsBound(nameof(Weight)) ? (uint)Weight : null,
+                (current, weight) => ShouldProcess(t.Identity, $"Resume real server (weight {current.Weight} -> {weight})"));
+            if (o.Weight is null)
             {
                 WriteError(ErrorMapper.Record(ErrorMapper.NoPreviousWeight, new ItemNotFoundException(
                     $"No previous weight of {t.Identity} is remembered (it was not suspended with Suspend-LvsRealServer, or was resumed already)."), t.Input));
                 return;
             }
-            if (Read(t) is not { } current)
+            if (!Found(o.Lookup, t) || !o.Resumed)
                 return;
-            if (!ShouldProcess(t.Identity, $"Resume real server (weight {current.Weight} -> {weight})"))
-                return;
-            WriteVerbose($"Sending SET_DEST {t.Identity}: weight {weight} (was {current.Weight}).");
-            Client(t.Namespace).UpdateRealServer(current with { Weight = weight.Value });
-            TryStore(t, () => Store.Forget(t.Namespace, t.Service, t.Address, t.Port));
-            if (PassThru && Read(t) is { } after)
+            WriteVerbose($"Sent SET_DEST {t.Identity}: weight {o.Weight} (was {o.Before!.Weight}).");
+            if (o.ForgetFailed is { } forgetFailed)
+                WriteFailure(forgetFailed, t.Identity);
+            if (PassThru && ReadRealServer(t.Namespace, t.Service, t.Address, t.Port, t.Identity) is { } after)
                 WriteObject(new LvsRealServer(after));
         });
     }

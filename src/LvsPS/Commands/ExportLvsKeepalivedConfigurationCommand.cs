@@ -1,7 +1,7 @@
 using System.Management.Automation;
-using System.Text;
 using LvsPS.Native.Configuration.Director;
 using LvsPS.Native.Configuration.Keepalived;
+using LvsPS.Native.Files;
 using LvsPS.Native.Ipvs;
 
 namespace LvsPS.Commands;
@@ -18,7 +18,8 @@ namespace LvsPS.Commands;
 /// written. What keepalived cannot express is left out with a warning: a service without real servers (keepalived
 /// drops it), local forwarding (written as DR).</para>
 /// <para>With -Path the file is replaced atomically (a temporary file in the same directory, flushed, then
-/// renamed over it: a crash leaves the old file or the new one, never half of one); without it the text goes to
+/// renamed over it: a crash or a full disk leaves the old file or the new one, never half of one; the error is
+/// ConfigurationFileNotWritten); without it the text goes to
 /// the pipeline.</para>
 /// </remarks>
 /// <example title="Migrate a running director to keepalived">
@@ -99,7 +100,8 @@ public sealed class ExportLvsKeepalivedConfigurationCommand : LvsCmdletBase
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(ErrorMapper.Record(ErrorMapper.ConfigurationWriteFailed, e, file));
+            WriteError(ErrorMapper.Record(ErrorMapper.ConfigurationFileNotWritten,
+                new IOException($"Cannot write {file}: {e.Message} The previous file, if any, is unchanged.", e), file));
         }
     }
 
@@ -116,30 +118,5 @@ public sealed class ExportLvsKeepalivedConfigurationCommand : LvsCmdletBase
         if (!TryRun(ns, () => table = Client(ns).GetVirtualServices(includeRealServers: true)))
             return null;
         return DirectorFromIpvs.Build(table!, notes);
-    }
-}
-
-/// <summary>A file replaced in one step: a temporary file in the same directory, flushed to disk, renamed over the old one.</summary>
-internal static class AtomicFile
-{
-    public static void WriteAllText(string path, string text)
-    {
-        string directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? "/";
-        string temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                byte[] bytes = new UTF8Encoding(false).GetBytes(text);
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-        }
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Management.Automation;
-using System.Text;
 using LvsPS.Native.Configuration;
+using LvsPS.Native.Files;
 using LvsPS.Native.Health.Engine;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Metrics;
@@ -93,19 +93,14 @@ public sealed class ExportLvsMetricCommand : LvsCmdletBase
     {
         if (!file.EndsWith(".prom", StringComparison.Ordinal))
             WriteWarning($"node_exporter's textfile collector reads only *.prom files; '{file}' will not be collected.");
-        string directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file))!;
-        // Same directory, so the rename is atomic; the collector skips names not ending in .prom.
-        string temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(file)}.{Environment.ProcessId}.tmp");
         try
         {
-            File.WriteAllText(temporary, text, new UTF8Encoding(false));
-            File.Move(temporary, file, overwrite: true);
+            // The temporary file is hidden (a leading dot, no .prom), so the collector never reads half a file.
+            AtomicFile.WriteAllText(file, text);
             WriteVerbose($"Wrote {file}.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
             WriteError(ErrorMapper.Record(ErrorMapper.MetricFileNotWritten, e, file));
         }
     }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using LvsPS.Native.Configuration;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Operations;
 
 namespace LvsPS.Commands;
 
@@ -181,7 +182,9 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
             throw ErrorMapper.Invalid(ErrorMapper.ForwardingIsPerRealServer, "A virtual service has no forwarding method: it is chosen per real server.");
         (VirtualServiceKey key, string? ns) = SelectedService();
         var bound = new Dictionary<string, object>(MyInvocation.BoundParameters) { [ServiceOptions.Scheduler] = Scheduler };
-        VirtualService service = ServiceOptions.Apply(new VirtualService { Key = key }, bound, WriteWarning);
+        ServicePatch patch = ServiceOptions.Patch(bound);
+        patch.Check(key.Family);
+        VirtualService service = patch.ApplyTo(new VirtualService { Key = key }, WriteWarning);
         IpvsValidation.Validate(service);
         return (service, ns);
     }

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Net;
 using LvsPS.Native.Configuration;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Operations;
 
 namespace LvsPS.Commands;
 
@@ -265,8 +266,7 @@ public sealed class GetLvsRealServerCommand : LvsCmdletBase
                 found = IpvsadmOrder.Sort(Client(ns).GetVirtualServices()).SelectMany(s => s.RealServers);
             else
             {
-                IReadOnlyList<RealServer> all = Client(ns).GetRealServers(VirtualService.Key);
-                if (all.Count == 0 && Client(ns).GetVirtualService(VirtualService.Key, includeRealServers: false) is null)
+                if (RealServerLookup.RealServersOf(Client(ns), VirtualService.Key) is not { } all)
                 {
                     WriteError(ErrorMapper.ServiceNotFound(VirtualService.Key, VirtualService));
                     return;

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Net;
 using LvsPS.Native.HostSettings;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Operations;
 using LvsPS.Native.RouteNetlink;
 
 namespace LvsPS.Commands;
@@ -185,8 +186,7 @@ public sealed class ResetLvsRealServerHostCommand : RealServerHostCmdletBase
         List<VipBinding>? remaining = null;
         if (!TryRun(ns, () =>
             {
-                var quiet = Network(ns).GetLinks().Where(l => l.IsLoopback || l.IsIpipTunnel).Select(l => l.Name).ToHashSet();
-                remaining = Network(ns).GetVips().Where(v => quiet.Contains(v.Interface)).ToList();
+                remaining = RealServerHostArp.VipsStillNeedingSuppression(Network(ns).GetLinks(), Network(ns).GetVips()).ToList();
             }))
             return;
         if (remaining!.Count > 0)

@@ -191,7 +191,7 @@ public sealed class SetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
         if (!TryRun(target, () =>
             {
                 (key, ns) = SelectedService();
-                ServiceOptions.PreCheck(MyInvocation.BoundParameters, key.Family);
+                ServiceOptions.Patch(MyInvocation.BoundParameters).Check(key.Family);
             }))
             return;
         target = SelectionTarget(key);
@@ -204,7 +204,7 @@ public sealed class SetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
                 WriteError(ErrorMapper.ServiceNotFound(key!, target));
                 return;
             }
-            VirtualService updated = ServiceOptions.Apply(current, MyInvocation.BoundParameters, WriteWarning);
+            VirtualService updated = ServiceOptions.Patch(MyInvocation.BoundParameters).ApplyTo(current, WriteWarning);
             IpvsValidation.Validate(updated);
             if (!ShouldProcess(key!.ToString(), $"Update virtual service ({LvsFormat.Describe(updated)})"))
                 return;

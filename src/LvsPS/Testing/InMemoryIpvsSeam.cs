@@ -22,6 +22,28 @@ internal static class InMemoryIpvsSeam
     internal static InMemoryIpvsNamespaces Install()
         => IpvsClients.UseInMemory(Runspace.DefaultRunspace ?? throw new InvalidOperationException("Call Install from a script in the session to switch."));
 
+    /// <summary>
+    /// Stops the calling runspace's running pipeline, as Ctrl+C would, when <paramref name="ipvs"/> receives its
+    /// <paramref name="batch"/>th batch (which is still applied), and holds that batch until the stop has reached
+    /// the cmdlets: what a user's Ctrl+C during "Sending" does, made repeatable.
+    /// </summary>
+    internal static void StopPipelineAtBatch(InMemoryIpvs ipvs, int batch)
+    {
+        Runspace runspace = Runspace.DefaultRunspace ?? throw new InvalidOperationException("Call StopPipelineAtBatch from a script in the session.");
+        int seen = 0;
+        ipvs.BeforeApply = _ =>
+        {
+            // Runspace.GetCurrentlyRunningPipeline and Pipeline are not in PowerShellStandard's reference; the engine has them.
+            const System.Reflection.BindingFlags any = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic;
+            if (++seen != batch || runspace.GetType().GetMethod("GetCurrentlyRunningPipeline", any)?.Invoke(runspace, null) is not { } pipeline)
+                return;
+            pipeline.GetType().GetMethod("StopAsync", any)!.Invoke(pipeline, null);
+            SpinWait.SpinUntil(() => pipeline.GetType().GetProperty("PipelineStateInfo", any)!.GetValue(pipeline) is { } info
+                && info.GetType().GetProperty("State")!.GetValue(info)?.ToString() != "Running", TimeSpan.FromSeconds(10));
+            Thread.Sleep(200); // the stopper calls StopProcessing right after it marks the pipeline Stopping
+        };
+    }
+
     /// <summary>Switches the calling runspace back to the kernel.</summary>
     internal static void Uninstall()
     {

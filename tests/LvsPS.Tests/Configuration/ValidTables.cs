@@ -106,40 +106,4 @@ internal static class ValidTables
             Assert.Equal(expected[i].RealServers, actual[i].RealServers);
         }
     }
-
-    /// <summary>Applies changes to an in-memory table the way the kernel would (refusing what it would refuse).</summary>
-    public static List<VirtualService> ApplyInMemory(IReadOnlyList<VirtualService> table, IReadOnlyList<IpvsChange> changes)
-    {
-        var result = table.Select(s => s with { RealServers = s.RealServers.ToList() }).ToList();
-        foreach (IpvsChange c in changes)
-        {
-            int si = c.Kind is IpvsChangeKind.AddService or IpvsChangeKind.UpdateService or IpvsChangeKind.RemoveService
-                ? result.FindIndex(s => s.Key.Equals(c.Service!.Key))
-                : result.FindIndex(s => s.Key.Equals(c.RealServer!.VirtualService));
-            switch (c.Kind)
-            {
-                case IpvsChangeKind.AddService:
-                    Assert.True(si < 0, $"EEXIST: {c.Target}");
-                    result.Add(c.Service! with { RealServers = new List<RealServer>() });
-                    break;
-                case IpvsChangeKind.UpdateService:
-                    Assert.True(si >= 0, $"ESRCH: {c.Target}");
-                    result[si] = c.Service! with { RealServers = result[si].RealServers };
-                    break;
-                case IpvsChangeKind.RemoveService:
-                    Assert.True(si >= 0, $"ESRCH: {c.Target}");
-                    result.RemoveAt(si);
-                    break;
-                default:
-                    Assert.True(si >= 0, $"ESRCH (service of): {c.Target}");
-                    var dests = (List<RealServer>)result[si].RealServers;
-                    int di = dests.FindIndex(d => d.Address.Equals(c.RealServer!.Address) && d.Port == c.RealServer.Port);
-                    if (c.Kind == IpvsChangeKind.AddRealServer) { Assert.True(di < 0, $"EEXIST: {c.Target}"); dests.Add(c.RealServer!); }
-                    else if (c.Kind == IpvsChangeKind.UpdateRealServer) { Assert.True(di >= 0, $"ENOENT: {c.Target}"); dests[di] = c.RealServer!; }
-                    else { Assert.True(di >= 0, $"ENOENT: {c.Target}"); dests.RemoveAt(di); }
-                    break;
-            }
-        }
-        return result;
-    }
 }

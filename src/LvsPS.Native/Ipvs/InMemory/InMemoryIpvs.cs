@@ -10,7 +10,7 @@ namespace LvsPS.Native.Ipvs.InMemory;
 /// kernel call and for runbooks tested without a kernel; <see cref="InMemoryIpvsNamespaces"/>
 /// holds one per namespace. Thread-safe: every call holds one lock, as the kernel's mutex does.
 /// </summary>
-public sealed partial class InMemoryIpvs : IIpvsClient
+public sealed partial class InMemoryIpvs : IpvsClientBase, IIpvsClient
 {
     /// <summary>ip_vs.h IP_VS_VERSION_CODE 1.2.1, what every kernel reports.</summary>
     public static readonly Version KernelVersion = new(1, 2, 1);
@@ -103,15 +103,7 @@ public sealed partial class InMemoryIpvs : IIpvsClient
         }
     }
 
-    public void AddVirtualService(VirtualService service) => ApplyOne(IpvsChange.Add(service));
-    public void UpdateVirtualService(VirtualService service) => ApplyOne(IpvsChange.Update(service));
-    public void RemoveVirtualService(VirtualServiceKey key) => ApplyOne(IpvsChange.Remove(new VirtualService { Key = key }));
-    public void AddRealServer(RealServer realServer) => ApplyOne(IpvsChange.Add(realServer));
-    public void UpdateRealServer(RealServer realServer) => ApplyOne(IpvsChange.Update(realServer));
-    public void RemoveRealServer(VirtualServiceKey service, IPAddress address, ushort port)
-        => ApplyOne(IpvsChange.Remove(new RealServer { VirtualService = service, Address = address, Port = port }));
-
-    public IReadOnlyList<IpvsChangeResult> Apply(IReadOnlyList<IpvsChange> changes)
+    public override IReadOnlyList<IpvsChangeResult> Apply(IReadOnlyList<IpvsChange> changes)
     {
         foreach (IpvsChange change in changes)
             IpvsValidation.Validate(change);
@@ -172,8 +164,6 @@ public sealed partial class InMemoryIpvs : IIpvsClient
 
     /// <summary>Nothing to release: the table outlives its clients, as the kernel's does.</summary>
     public void Dispose() { }
-
-    private void ApplyOne(IpvsChange change) => Apply(new[] { change })[0].ThrowIfRefused();
 
     private int Refusal(IpvsChange change)
     {

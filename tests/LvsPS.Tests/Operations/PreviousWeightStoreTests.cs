@@ -1,9 +1,9 @@
 using System.Net;
-using LvsPS.Native.Drain;
+using LvsPS.Native.Operations;
 using LvsPS.Native.Ipvs;
 using Xunit;
 
-namespace LvsPS.Tests.Drain;
+namespace LvsPS.Tests.Operations;
 
 public sealed class PreviousWeightStoreTests : IDisposable
 {

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using LvsPS.Native.Ipvs;
 
-namespace LvsPS.Native.Drain;
+namespace LvsPS.Native.Operations;
 
 /// <summary>
 /// Remembers the weight a real server had before it was drained (set to weight 0), so that it
@@ -40,16 +39,14 @@ public sealed class PreviousWeightStore
         return Path.Combine(Directory, ns + "_" + Uri.EscapeDataString(identity));
     }
 
-    /// <summary>Records the weight (replacing what was recorded), atomically: written beside, then renamed.</summary>
+    /// <summary>Records the weight (replacing what was recorded), atomically (<see cref="Files.AtomicFile"/>).</summary>
     /// <exception cref="IOException">The directory cannot be created or written.</exception>
     /// <exception cref="UnauthorizedAccessException">No permission (the default directory needs root).</exception>
     public void Remember(string? networkNamespace, VirtualServiceKey service, IPAddress address, ushort port, uint weight)
     {
         System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        string file = PathOf(networkNamespace, service, address, port);
-        string temporary = $"{file}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, weight.ToString(CultureInfo.InvariantCulture) + "\n", new UTF8Encoding(false));
-        File.Move(temporary, file, overwrite: true);
+        Files.AtomicFile.WriteAllText(PathOf(networkNamespace, service, address, port), weight.ToString(CultureInfo.InvariantCulture) + "\n",
+            UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     /// <summary>The recorded weight, or null when none is recorded (or the file is not a weight).</summary>
