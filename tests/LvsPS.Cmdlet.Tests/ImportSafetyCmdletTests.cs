@@ -46,10 +46,10 @@ public sealed class ImportSafetyCmdletTests(SessionFixture fixture) : IClassFixt
         PowerShellSession.Result r = _ps.Invoke("Import-LvsConfiguration $args[0] -Replace -Confirm:$false", empty);
         Assert.Equal("ConfigurationFileEmpty", Id(r));
         Assert.Contains("would remove 3 objects", r.AllErrors.Single().Exception.Message);
-        Assert.Contains("-Force", r.AllErrors.Single().ErrorDetails.Message);
+        Assert.Contains("-Force", r.AllErrors.Single().ErrorDetails!.RecommendedAction);
         Assert.Equal(3, _ipvs.Rules().Count);
 
-        Assert.Empty(_ps.Invoke("Import-LvsConfiguration $args[0] -Replace -Confirm:$false", File("comments.rules", "# nothing here\n\n")).Output.Where(o => o is null));
+        Assert.DoesNotContain(_ps.Invoke("Import-LvsConfiguration $args[0] -Replace -Confirm:$false", File("comments.rules", "# nothing here\n\n")).Output, o => o is null);
         Assert.Equal(3, _ipvs.Rules().Count);
 
         _ps.Run("Import-LvsConfiguration $args[0] -Replace -Force", empty);

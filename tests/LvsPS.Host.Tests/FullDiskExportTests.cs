@@ -1,4 +1,3 @@
-using LvsPS.Host.Tests.Infrastructure;
 using LvsPS.Testing;
 
 namespace LvsPS.Host.Tests;

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.Operations;
 using LvsPS.Native.Text;
 
 namespace LvsPS;
@@ -43,8 +44,9 @@ internal static class RecordReader
             bound[ServiceOptions.OnePacket] = new SwitchParameter(ops);
         if (row.Text(nameof(LvsVirtualService.PersistenceEngine)) is { } engine)
             bound[ServiceOptions.PersistenceEngine] = engine;
-        ServiceOptions.PreCheck(bound, key.Family);
-        VirtualService service = ServiceOptions.Apply(new VirtualService { Key = key }, bound, _ => { });
+        ServicePatch patch = ServiceOptions.Patch(bound);
+        patch.Check(key.Family);
+        VirtualService service = patch.ApplyTo(new VirtualService { Key = key });
         IEnumerable<object?> items = row.Items(nameof(LvsVirtualService.RealServers)) ?? Array.Empty<object?>();
         return service with { RealServers = items.Where(i => i is not null).Select(i => RealServerOf(i!, key)).ToArray() };
     }

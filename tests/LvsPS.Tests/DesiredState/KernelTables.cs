@@ -83,7 +83,7 @@ internal sealed class ServedWatch(IpvsSnapshot before, IReadOnlyList<VirtualServ
         .Where(x => x.d is not null)
         .Select(x => (x.b.Key,
             x.b.RealServers.Count > 0 && x.d!.RealServers.Count > 0,
-            x.b.RealServers.Any(r => r.Weight > 0) && x.d.RealServers.Any(r => r.Weight > 0)))
+            x.b.RealServers.Any(r => r.Weight > 0) && x.d!.RealServers.Any(r => r.Weight > 0)))
         .ToList();
 
     public int Checks { get; private set; }

@@ -39,7 +39,7 @@ public sealed class PatchTests
         VirtualService off = new ServicePatch { Persistent = false }.ApplyTo(Sh);
         Assert.Equal((false, 0u), (off.Persistent, off.PersistenceTimeout));
         var e = Assert.Throws<IpvsValidationException>(() => new ServicePatch { Persistent = false, PersistenceTimeout = 5 }.Check(IpFamily.IPv4));
-        Assert.Equal(IpvsValidation.PersistenceConflict, e.ErrorId);
+        Assert.Equal(IpvsRule.PersistenceConflict, e.Rule);
         VirtualService perHost = new ServicePatch { PersistenceNetmask = "32", PersistenceEngine = "" }.ApplyTo(Sh);
         Assert.Equal(((int?)null, (string?)null), (perHost.PersistencePrefixLength, perHost.PersistenceEngine));
     }
@@ -47,10 +47,10 @@ public sealed class PatchTests
     [Fact]
     public void Names_are_checked_before_anything_is_read()
     {
-        Assert.Equal(IpvsValidation.UnknownSchedulerFlag, Assert.Throws<IpvsValidationException>(() => new ServicePatch { SchedulerFlags = ["sh-sticky"] }.Check(IpFamily.IPv4)).ErrorId);
-        Assert.Equal(IpvsValidation.UnknownScheduler, Assert.Throws<IpvsValidationException>(() => new ServicePatch { Scheduler = "fastest" }.Check(IpFamily.IPv4)).ErrorId);
-        Assert.Equal(IpvsValidation.InvalidPersistenceNetmask, Assert.Throws<IpvsValidationException>(() => new ServicePatch { PersistenceNetmask = "255.0.255.0" }.Check(IpFamily.IPv4)).ErrorId);
-        Assert.Equal(IpvsValidation.SchedulerFlagMismatch, Assert.Throws<IpvsValidationException>(() => new ServicePatch { SchedulerFlags = ["mh-port"] }.ApplyTo(Sh)).ErrorId);
+        Assert.Equal(IpvsRule.UnknownSchedulerFlag, Assert.Throws<IpvsValidationException>(() => new ServicePatch { SchedulerFlags = ["sh-sticky"] }.Check(IpFamily.IPv4)).Rule);
+        Assert.Equal(IpvsRule.UnknownScheduler, Assert.Throws<IpvsValidationException>(() => new ServicePatch { Scheduler = "fastest" }.Check(IpFamily.IPv4)).Rule);
+        Assert.Equal(IpvsRule.InvalidPersistenceNetmask, Assert.Throws<IpvsValidationException>(() => new ServicePatch { PersistenceNetmask = "255.0.255.0" }.Check(IpFamily.IPv4)).Rule);
+        Assert.Equal(IpvsRule.SchedulerFlagMismatch, Assert.Throws<IpvsValidationException>(() => new ServicePatch { SchedulerFlags = ["mh-port"] }.ApplyTo(Sh)).Rule);
     }
 
     [Fact]
