@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Management.Automation;
 using LvsPS.Host.Tests.Infrastructure;
+using LvsPS.Native.Runtime;
 using LvsPS.Native.Vrrp;
 using Xunit.Abstractions;
 
@@ -12,7 +13,8 @@ namespace LvsPS.Host.Tests;
 /// master (keepalived sees the priority-0 advert and takes over within its skew time, not after
 /// its Master_Down_Interval; the notify script of the last change has run; no VRRP or reaper
 /// thread and no track-script process is left), Ctrl+C of Start-LvsVrrpInstance -Wait, and one
-/// session's removal leaving another session's instance alone.
+/// session's removal leaving another session's instance alone; with health checks running too, VRRP
+/// hands over first, then the checks stop and the scripts they were running end.
 /// </summary>
 [Collection("vrrp")]
 public sealed class RuntimeShutdownTests(ITestOutputHelper output) : IDisposable
@@ -31,9 +33,9 @@ public sealed class RuntimeShutdownTests(ITestOutputHelper output) : IDisposable
         return path;
     }
 
-    /// <summary>This process's threads that the runtime and VRRP name (vrrp:NAME, vrrp-notify:NAME, lvsps-reaper).</summary>
+    /// <summary>This process's threads that the runtime, VRRP and health checks name (vrrp:NAME, vrrp-notify:NAME, lvsps-reaper, lvsps-health-NAME).</summary>
     private static string[] RuntimeThreads()
-        => Processes.ThreadNames().Where(n => n.StartsWith("vrrp", StringComparison.Ordinal) || n.StartsWith("lvsps-reaper", StringComparison.Ordinal)).ToArray();
+        => Processes.ThreadNames().Where(n => n.StartsWith("vrrp", StringComparison.Ordinal) || n.StartsWith("lvsps-reaper", StringComparison.Ordinal) || n.StartsWith("lvsps-health-", StringComparison.Ordinal)).ToArray();
 
     [SkippableFact]
     public void Remove_Module_while_master_hands_over_at_once_and_leaves_nothing_running()
@@ -185,6 +187,62 @@ public sealed class RuntimeShutdownTests(ITestOutputHelper output) : IDisposable
         finally
         {
             ps.Invoke("Get-LvsVrrpInstance | Stop-LvsVrrpInstance");
+        }
+    }
+
+    [SkippableFact]
+    public void Remove_Module_hands_VRRP_over_first_then_stops_health_checks_and_their_scripts()
+    {
+        HostFacts.RequireRoot();
+        using var s = new Segment(1);
+        var ps = new PowerShellSession();
+        string started = Path.Combine(_dir, "block.log");
+        string executable = SleepingTrackScript(out string pidFile);
+        try
+        {
+            var ipvs = new InMemoryIpvsSwitch(ps);
+            ps.Run("Start-LvsVrrpInstance VI_H -NetworkNamespace $args[0] -Interface eth0 -VirtualRouterId 74 -Version 3 -AdvertisementInterval 0.1 -VirtualAddress $args[1] | Out-Null",
+                s.Node(1), $"{s.Vip}/24");
+            var vrrp = (VrrpInstance)ps.Run("Wait-LvsVrrpInstance VI_H -State Master -Timeout 10").Single().BaseObject;
+            ps.Run("""
+                param($executable, $log)
+                New-LvsVirtualService tcp/10.0.0.3:80; Add-LvsRealServer tcp/10.0.0.3:80 127.0.0.1:8080 -Forwarding Masquerade
+                New-LvsVirtualService tcp/10.0.0.4:80; Add-LvsRealServer tcp/10.0.0.4:80 127.0.0.1:8081 -Forwarding Masquerade
+                Start-LvsHealthCheck tcp/10.0.0.3:80 -Command $executable -Interval 1 -Warmup 0 -ScriptTimeout 120 -Name exe | Out-Null
+                $block = [scriptblock]::Create("try { [IO.File]::AppendAllText('$log', ""running``n""); Start-Sleep 60 } finally { [IO.File]::AppendAllText('$log', ""stopped``n"") }")
+                Start-LvsHealthCheck tcp/10.0.0.4:80 -ScriptBlock $block -Interval 1 -Warmup 0 -ScriptTimeout 120 -Name block | Out-Null
+                """, executable, started);
+            Assert.True(Sh.Eventually(() => File.Exists(pidFile) && File.Exists(started), TimeSpan.FromSeconds(15)), "the checks never ran");
+            int checkPid = int.Parse(File.ReadAllText(pidFile).Trim());
+            IReadOnlyList<string> rules = ipvs.Rules();
+            Assert.Contains(RuntimeThreads(), t => t.StartsWith("lvsps-health-", StringComparison.Ordinal));
+
+            var sw = Stopwatch.StartNew();
+            ps.Run("Remove-Module LvsPS");
+            output.WriteLine($"Remove-Module took {sw.Elapsed.TotalMilliseconds:0} ms");
+
+            var report = (ShutdownReport)ps.Run("[LvsPS.Runtime.ModuleLifecycle]::LastShutdown").Single().BaseObject;
+            output.WriteLine(string.Join("\n", report.Workers.Select(w => $"{w.Stage} {w.Kind} {w.Name}: {w.Elapsed.TotalMilliseconds:0} ms, in time {w.InTime}")));
+            // The VRRP instance hands over in the first stage, the health checks stop in the next; all in time.
+            Assert.Equal(new[] { (ShutdownStage.HandOver, "VI_H"), (ShutdownStage.Checks, "block"), (ShutdownStage.Checks, "exe") },
+                report.Workers.Select(w => (w.Stage, w.Name)).OrderBy(w => w.Stage).ThenBy(w => w.Name, StringComparer.Ordinal));
+            Assert.True(report.AllInTime);
+            Assert.False(vrrp.IsRunning);
+            Assert.False(s.HasAddress(1, s.Vip));
+            // The running checks were stopped: the script block's finally ran, the executable's process group is gone.
+            Assert.True(Sh.Eventually(() => File.ReadAllText(started) == "running\nstopped\n", TimeSpan.FromSeconds(3)), "the script block was not stopped: " + File.ReadAllText(started));
+            Assert.True(Sh.Eventually(() => !Processes.IsAlive(checkPid), TimeSpan.FromSeconds(3)), $"the check script {checkPid} is still running");
+            Assert.True(Sh.Eventually(() => RuntimeThreads().Length == 0, TimeSpan.FromSeconds(3)), "threads left: " + string.Join(", ", RuntimeThreads()));
+            // Stopping health checks leaves IPVS as it is.
+            ps.Run("Import-Module $args[0]", PowerShellSession.ModuleManifest);
+            Assert.Equal(rules, ipvs.Rules());
+            Assert.Empty(ps.Run("Get-LvsHealthCheck"));
+            ipvs.Dispose();
+        }
+        finally
+        {
+            ps.Invoke("Get-Module LvsPS | ForEach-Object { Get-LvsHealthCheck | Stop-LvsHealthCheck -Confirm:$false; Get-LvsVrrpInstance | Stop-LvsVrrpInstance }");
+            ps.Dispose();
         }
     }
 }

@@ -188,26 +188,46 @@ public sealed class WaitLvsHealthCheckCommand : HealthCheckSelectorCmdletBase
     [ValidateRange(0, 86400)]
     public double Timeout { get; set; } = 60;
 
+    private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
+
     protected override void ProcessRecord()
     {
         if (State == HealthState.Unknown)
             ThrowTerminatingError(ErrorMapper.Map(ErrorMapper.Invalid(ErrorMapper.HealthCheckOptionConflict, "-State Unknown cannot be waited for: it is where checks start, not where they end."), State).Record);
         HealthEngine[] engines = Engines().ToArray();
+        // Woken by the engines' transitions (raised once IPVS holds the change), not by polling; a
+        // second at most between looks, for an engine that stops without one.
+        var changed = new SemaphoreSlim(0);
+        void OnTransition(HealthEngine engine, HealthTransition transition) => changed.Release();
+        foreach (HealthEngine engine in engines)
+            engine.Transition += OnTransition;
         var sw = Stopwatch.StartNew();
         List<LvsHealthCheck> rows;
-        while (true)
+        try
         {
-            rows = engines.SelectMany(Rows).ToList();
-            if (rows.Count > 0 && rows.All(r => r.RealServerState == State))
+            while (true)
             {
-                WriteObject(rows, enumerateCollection: true);
-                return;
+                rows = engines.SelectMany(Rows).ToList();
+                if (rows.Count > 0 && rows.All(r => r.RealServerState == State))
+                {
+                    WriteObject(rows, enumerateCollection: true);
+                    return;
+                }
+                TimeSpan left = TimeSpan.FromSeconds(Timeout) - sw.Elapsed;
+                if (left <= TimeSpan.Zero)
+                    break;
+                changed.Wait(left < OneSecond ? left : OneSecond, CancellationToken);
             }
-            if (sw.Elapsed.TotalSeconds >= Timeout || CancellationToken.WaitHandle.WaitOne(100))
-                break;
         }
-        if (CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
+        {
             return;
+        }
+        finally
+        {
+            foreach (HealthEngine engine in engines)
+                engine.Transition -= OnTransition;
+        }
         string pending = rows.Count == 0 ? "no health check matches" : string.Join(", ", rows.Where(r => r.RealServerState != State).Select(r => $"{r.RealServer} is {r.RealServerState}").Distinct());
         WriteError(ErrorMapper.Record(ErrorMapper.HealthCheckWaitTimeout, new TimeoutException($"Not every real server is {State} after {Timeout} s: {pending}."),
             Name is null ? null : string.Join(",", Name)));
