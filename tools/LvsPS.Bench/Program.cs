@@ -6,10 +6,12 @@ using LvsPS.Testing;
 // Runs inside the lab VM. Every comparison runs both sides in the same boot, each in a
 // fresh network namespace (deleted real servers linger in a per-namespace trash list
 // that slows re-adding, so nothing is measured after a flush).
-// "conn": the connection-table benchmark (ConnectionBench.cs); "conn-probe": its memory probe, one process per read.
+// "conn": the connection-table benchmark (ConnectionBench.cs); "conn-probe": its memory probe, one process per read;
+// "runner": the runtime's script runner (RunnerBench.cs; on the host, scripts/bench-runner.sh);
 // "health": health checks against keepalived at the same settings (HealthBench.cs).
 if (args is ["conn", ..]) { ConnectionBench.Run(args[1..]); return; }
 if (args is ["conn-probe", ..]) { ConnectionBench.Probe(args[1..]); return; }
+if (args is ["runner", ..]) { RunnerBench.Run(args[1..]); return; }
 if (args is ["health", ..]) { HealthBench.Run(args[1..]); return; }
 
 int services = args.Length > 0 ? int.Parse(args[0]) : 1000;
