@@ -10,19 +10,7 @@ namespace LvsPS.Testing;
 /// </summary>
 public static class PublicApiSnapshot
 {
-    public static string Directory => Path.Combine(RepoRoot, "tests", "PublicApi");
-
-    /// <summary>The repository root, found from the test's output folder upwards (LvsPS.psd1 marks it).</summary>
-    private static string RepoRoot
-    {
-        get
-        {
-            string? dir = AppContext.BaseDirectory;
-            while (dir != null && !File.Exists(Path.Combine(dir, "LvsPS.psd1")))
-                dir = Path.GetDirectoryName(dir);
-            return dir ?? throw new InvalidOperationException("cannot find the repository root (LvsPS.psd1) above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string Directory => Path.Combine(PowerShellSession.RepoRoot, "tests", "PublicApi");
 
     /// <summary>Null when the API is the approved one; else what to tell the developer.</summary>
     public static string? Compare(Assembly assembly)

@@ -32,6 +32,7 @@ public sealed class PowerShellSession : IDisposable
     public static string ModuleManifest => Environment.GetEnvironmentVariable("LVSPS_MODULE")
         ?? Path.Combine(RepoRoot, "out", "LvsPS", "LvsPS.psd1");
 
+    /// <summary>The repository root, found from the test's output folder upwards (LvsPS.psd1 marks it).</summary>
     public static string RepoRoot
     {
         get
