@@ -40,6 +40,18 @@ try {
         $e = { New-LvsVirtualService -VirtualService tcp/10.1:80 -WhatIf } | Should -Throw -PassThru
         $e.Exception.Message | Should -Match '10\.1'
     }
+
+    It 'a mistyped identity piped by value says what is wrong with it, not only that it binds to nothing' {
+        $e = { 'tcp/2001:db8::1:80' | Remove-LvsVirtualService -WhatIf } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError,*'
+        $e.Exception.Message | Should -Match 'brackets'
+    }
+
+    It 'a negative number for an unsigned parameter names the range, not UInt32' {
+        $e = { New-LvsVirtualService tcp/10.0.0.3:80 -PersistenceTimeout -5 -WhatIf } | Should -Throw -PassThru
+        $e.Exception.Message | Should -Match '1 to 4294967'
+        $e.Exception.Message | Should -Not -Match 'UInt32'
+    }
 }
 
 Describe 'The kernel without IPVS' -Skip:$HasIpvs {
@@ -50,7 +62,9 @@ Describe 'The kernel without IPVS' -Skip:$HasIpvs {
         $reached | Should -BeNullOrEmpty
         $caught.FullyQualifiedErrorId | Should -BeLike 'IpvsNotAvailable,*'
         $caught.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
-        $caught.ErrorDetails.RecommendedAction | Should -Match 'modprobe ip_vs'  # the advice (the message states the fact)
+        $caught.Exception.Message | Should -Match 'no IPVS'
+        # What to do is the advice ConciseView prints as 'Recommendation:', not a repeat of the message.
+        $caught.ErrorDetails.RecommendedAction | Should -Match 'modprobe ip_vs'
     }
 
     It 'stops a script under $ErrorActionPreference = Stop, and -ErrorAction SilentlyContinue does not hide it' {
