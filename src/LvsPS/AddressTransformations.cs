@@ -66,3 +66,31 @@ public sealed class PrefixTransformationAttribute : NetTextTransformationAttribu
         return t.Contains('/') ? prefix.ToString() : prefix.Address.ToString();
     }
 }
+
+/// <summary>
+/// Refuses a bad virtual service identity piped by value (tcp/10.1:80, tcp/2001:db8::1:80) with the strict
+/// parser's reason: PowerShell alone swallows the conversion error there and says only that the input binds
+/// to no parameter (InputObjectNotBound). Everything else passes unchanged, so the binder still matches
+/// whole records, rows and identities in its usual order; typed arguments already get the parser's reason
+/// from the identity's conversion.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class VirtualServiceTransformationAttribute : ArgumentTransformationAttribute
+{
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+    {
+        // Pipeline input arrives wrapped in a PSObject; a property's value or a typed argument does not.
+        if (inputData is PSObject { BaseObject: string text })
+        {
+            try
+            {
+                NetText.ParseServiceIdentity(text);
+            }
+            catch (NetTextException e)
+            {
+                throw new ArgumentTransformationMetadataException(ErrorMapper.Word(e), e);
+            }
+        }
+        return inputData;
+    }
+}

@@ -27,10 +27,12 @@ public abstract class RealServerCmdletBase : RealServerSelectorCmdletBase
 
     /// <summary>The upper connection threshold (ipvsadm -x): above this many connections the real server gets no new ones. 0 means no limit.</summary>
     [Parameter]
+    [UnsignedTransformation(0, uint.MaxValue)]
     public uint UpperThreshold { get; set; }
 
     /// <summary>The lower connection threshold (ipvsadm -y): a real server that reached its upper threshold gets new connections again below this count. Must not exceed -UpperThreshold (ThresholdOrder).</summary>
     [Parameter]
+    [UnsignedTransformation(0, uint.MaxValue)]
     public uint LowerThreshold { get; set; }
 
     /// <summary>The encapsulation of a tunnel real server (ipvsadm --tun-type): Ipip (the default), Gue (needs -TunnelPort) or Gre. Only with -Forwarding Tunnel.</summary>

@@ -15,6 +15,7 @@ public abstract class RealServerSelectorCmdletBase : LvsCmdletBase
     /// <summary>The virtual service of the real server: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsRealServer (which binds with its address and port).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53 or fwmark/3.")]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
+    [VirtualServiceTransformation]
     public virtual VirtualServiceIdentity VirtualService { get; set; } = null!;
 
     /// <summary>The real server's address (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80".</summary>

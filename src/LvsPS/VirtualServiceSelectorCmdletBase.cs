@@ -17,6 +17,7 @@ public abstract class VirtualServiceSelectorCmdletBase : LvsCmdletBase
     /// <summary>The virtual service, as its identity: "tcp/10.0.0.3:80", "udp/[2001:db8::1]:53", "sctp/10.0.0.3:9", "fwmark/3" or "fwmark/3/ipv6" (ipvsadm -t, -u, --sctp-service, -f). A VirtualService or RealServer object (from Get-LvsVirtualService, Get-LvsRealServer) binds too, by value or by its VirtualService property, and brings its network namespace along.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdentitySet, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53, fwmark/3 or fwmark/3/ipv6.")]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
+    [VirtualServiceTransformation]
     public VirtualServiceIdentity VirtualService { get; set; } = null!;
 
     /// <summary>The protocol of an address service: tcp (ipvsadm -t, the default), udp (-u) or sctp (--sctp-service). Used with -Address and -Port.</summary>
@@ -38,6 +39,7 @@ public abstract class VirtualServiceSelectorCmdletBase : LvsCmdletBase
     /// <summary>The firewall mark of a firewall-mark service (ipvsadm -f), 1 or more: the mark that iptables (-j MARK) or nftables (meta mark set) puts on the packets of the service.</summary>
     [Parameter(Mandatory = true, ParameterSetName = FirewallMarkSet, HelpMessage = "The firewall mark (1 or more).")]
     [ValidateRange(1u, uint.MaxValue)]
+    [UnsignedTransformation(1, uint.MaxValue)]
     public uint FirewallMark { get; set; }
 
     /// <summary>The address family of a firewall-mark service: IPv4 (the default) or IPv6 (ipvsadm -6).</summary>

@@ -115,7 +115,7 @@ public sealed class VocabularyTests(SessionFixture fixture) : IClassFixture<Sess
     [Fact]
     public void Address_text_is_read_by_the_grammar_the_table_names()
     {
-        var expected = new Dictionary<string, string> { ["address"] = "AddressTransformationAttribute", ["endpoint"] = "EndpointTransformationAttribute", ["prefix"] = "PrefixTransformationAttribute" };
+        var expected = new Dictionary<string, string> { ["address"] = "AddressTransformationAttribute", ["endpoint"] = "EndpointTransformationAttribute", ["prefix"] = "PrefixTransformationAttribute", ["identity"] = "VirtualServiceTransformationAttribute" };
         var rows = Vocabulary.ToDictionary(r => r.Name);
         var problems = new List<string>();
         foreach (Param p in Parameters())

@@ -74,16 +74,19 @@ public sealed class SetLvsTimeoutCommand : LvsCmdletBase
     /// <summary>The timeout of idle established TCP connections, in seconds (the first value of ipvsadm --set). Unchanged when omitted.</summary>
     [Parameter]
     [ValidateRange(1u, MaxSeconds)]
+    [UnsignedTransformation(1, MaxSeconds)]
     public uint Tcp { get; set; }
 
     /// <summary>The timeout of TCP connections after a FIN, in seconds (the second value of ipvsadm --set). Unchanged when omitted.</summary>
     [Parameter]
     [ValidateRange(1u, MaxSeconds)]
+    [UnsignedTransformation(1, MaxSeconds)]
     public uint TcpFin { get; set; }
 
     /// <summary>The timeout of UDP flows, in seconds (the third value of ipvsadm --set). Unchanged when omitted.</summary>
     [Parameter]
     [ValidateRange(1u, MaxSeconds)]
+    [UnsignedTransformation(1, MaxSeconds)]
     public uint Udp { get; set; }
 
     /// <summary>Writes the three timeouts as the kernel reports them afterwards.</summary>

@@ -58,6 +58,7 @@ public sealed class GetLvsConnectionCommand : LvsCmdletBase
     /// <summary>Only the entries of this virtual service: "tcp/10.0.0.3:80" (port 0: any port of the address), or an object from Get-LvsVirtualService or Get-LvsRealServer. For "fwmark/3" only the service's persistence templates match (the table does not name marks); filter its connections by -RealServerAddress.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
+    [VirtualServiceTransformation]
     public VirtualServiceIdentity VirtualService { get; set; } = null!;
 
     /// <summary>Only the entries scheduled to this real server (the RealServerAddress of the entries): "10.0.0.7" (any port), "10.0.0.7:8080" or "[2001:db8::7]:80". Binds the Endpoint of real servers piped from Get-LvsRealServer (by that name: a piped service's own Address is its VIP, not a real server). -RealServer is its old name.</summary>

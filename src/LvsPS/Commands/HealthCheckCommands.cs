@@ -18,6 +18,7 @@ public abstract class HealthCheckSelectorCmdletBase : LvsCmdletBase
 
     /// <summary>Only the checks of this virtual service.</summary>
     [Parameter]
+    [VirtualServiceTransformation]
     public VirtualServiceIdentity? VirtualService { get; set; }
 
     /// <summary>Only the checks of these real servers: addresses, with :port to tell two ports apart.</summary>

@@ -84,6 +84,7 @@ public abstract class HealthCheckDefinitionCmdletBase : LvsCmdletBase
 
     /// <summary>The firewall mark the probes carry (keepalived's fwmark on a checker: SO_MARK).</summary>
     [Parameter]
+    [UnsignedTransformation(0, uint.MaxValue)]
     public uint FirewallMark { get; set; }
 
     /// <summary>Http/Https: the urls to GET, checked one per interval in turn, each of which must pass. A string is a path ('/health'); a hashtable gives one url's settings: @{ Path = '/'; StatusCode = '200-204'; Digest = 'md5 hex'; VirtualHost = 'www.example.org'; Regex = 'ok'; RegexNoMatch = $false }.</summary>

@@ -122,6 +122,7 @@ public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     [Parameter(ParameterSetName = AddressSet)]
     [Parameter(ParameterSetName = FirewallMarkSet)]
     [ValidateRange(1u, ServiceOptions.MaxPersistenceTimeout)]
+    [UnsignedTransformation(1, ServiceOptions.MaxPersistenceTimeout)]
     public uint PersistenceTimeout { get; set; }
 
     /// <summary>Persistence granularity (ipvsadm -M): clients in the same network stick to the same real server. A mask (255.255.255.0) or prefix length (24) for IPv4, a prefix length (64) for IPv6; the host (/32, /128) when omitted.</summary>

@@ -79,6 +79,7 @@ public sealed class AddLvsRealServerCommand : RealServerCmdletBase
     /// <summary>The virtual service to add to: "tcp/10.0.0.3:80", "udp/[2001:db8::1]:53", "fwmark/3", "fwmark/3/ipv6" (ipvsadm -t, -u, -f), or an object from Get-LvsVirtualService or Get-LvsRealServer.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdentitySet, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53 or fwmark/3.")]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
+    [VirtualServiceTransformation]
     public override VirtualServiceIdentity VirtualService { get; set; } = null!;
 
     /// <summary>The real server (ipvsadm -r): "10.0.0.7", "10.0.0.7:8080", "2001:db8::7" or "[2001:db8::7]:80". Without a port it gets the service's port.</summary>
@@ -240,6 +241,7 @@ public sealed class GetLvsRealServerCommand : LvsCmdletBase
     /// <summary>The virtual service whose real servers to list: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsVirtualService. Every service when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
+    [VirtualServiceTransformation]
     public VirtualServiceIdentity VirtualService { get; set; } = null!;
 
     /// <summary>Only the real servers at this address: "10.0.0.7" (any port), "10.0.0.7:8080" or "[2001:db8::7]:80".</summary>

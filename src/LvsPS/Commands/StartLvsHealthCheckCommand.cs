@@ -84,6 +84,7 @@ public sealed class StartLvsHealthCheckCommand : HealthCheckDefinitionCmdletBase
 
     /// <summary>The virtual services whose real servers to check: tcp/10.0.0.3:80, fwmark/3 or Get-LvsVirtualService objects. Every real server the kernel has for them now is checked.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ServiceSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, HelpMessage = "The virtual service whose real servers to check, such as tcp/10.0.0.3:80.")]
+    [VirtualServiceTransformation]
     public VirtualServiceIdentity[] VirtualService { get; set; } = null!;
 
     /// <summary>Real servers to check, from Get-LvsRealServer.</summary>
@@ -118,10 +119,12 @@ public sealed class StartLvsHealthCheckCommand : HealthCheckDefinitionCmdletBase
     /// <summary>The sum of the weights of live real servers each service needs (keepalived's quorum; default 1).</summary>
     [Parameter]
     [ValidateRange(1, uint.MaxValue)]
+    [UnsignedTransformation(1, uint.MaxValue)]
     public uint Quorum { get; set; } = 1;
 
     /// <summary>The quorum is lost below Quorum - Hysteresis and regained at Quorum + Hysteresis (default 0).</summary>
     [Parameter]
+    [UnsignedTransformation(0, uint.MaxValue)]
     public uint Hysteresis { get; set; }
 
     /// <summary>The real server that serves alone (weight 1) while the quorum is lost: address[:port] (keepalived's sorry_server).</summary>

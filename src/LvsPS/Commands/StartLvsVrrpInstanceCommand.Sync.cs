@@ -34,6 +34,7 @@ public sealed partial class StartLvsVrrpInstanceCommand
     /// <summary>The sync id of the IPVS sync daemon (keepalived's lvs_sync_daemon ... id N), 0 to 255; 0 by default.</summary>
     [Parameter]
     [ValidateRange(0u, 255u)]
+    [UnsignedTransformation(0, 255)]
     public uint LvsSyncId { get; set; }
 
     /// <summary>The largest sync message payload in bytes (keepalived's maxlen), 1 to 65535; the interface's default when omitted.</summary>

@@ -45,6 +45,7 @@ public sealed class ClearLvsStatisticCommand : LvsCmdletBase
     /// <summary>The virtual service whose counters (and those of its real servers) to zero: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsVirtualService. Every service, and the global counters, when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
+    [VirtualServiceTransformation]
     public VirtualServiceIdentity VirtualService { get; set; } = null!;
 
     protected override void ProcessRecord()
@@ -111,6 +112,7 @@ public sealed class GetLvsStatisticCommand : LvsCmdletBase
     /// <summary>The virtual service whose counters (and those of its real servers) to read: "tcp/10.0.0.3:80", "fwmark/3", or an object from Get-LvsVirtualService or Get-LvsRealServer.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ServiceSet, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53 or fwmark/3.")]
     [ArgumentCompleter(typeof(VirtualServiceCompleter))]
+    [VirtualServiceTransformation]
     public VirtualServiceIdentity VirtualService { get; set; } = null!;
 
     /// <summary>Only the totals and rates of the whole table of the namespace (/proc/net/ip_vs_stats), without per-service rows.</summary>

@@ -111,6 +111,7 @@ public sealed class StartLvsSyncDaemonCommand : LvsCmdletBase
     /// <summary>The sync id of the cluster (ipvsadm --syncid), 0 to 255; a backup with 0 accepts messages of every id.</summary>
     [Parameter]
     [ValidateRange(0u, 255u)]
+    [UnsignedTransformation(0, 255)]
     public uint SyncId { get; set; }
 
     /// <summary>The largest sync message payload in bytes (ipvsadm --sync-maxlen), 1 to 65535; the kernel clamps it to what the interface allows.</summary>

@@ -163,6 +163,7 @@ public sealed class SetLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBa
     /// <summary>The persistence timeout in seconds (ipvsadm -p TIMEOUT), 1 to 4294967; implies -Persistent.</summary>
     [Parameter]
     [ValidateRange(1u, ServiceOptions.MaxPersistenceTimeout)]
+    [UnsignedTransformation(1, ServiceOptions.MaxPersistenceTimeout)]
     public uint PersistenceTimeout { get; set; }
 
     /// <summary>The persistence granularity (ipvsadm -M): a mask (255.255.255.0) or prefix length (24) for IPv4, a prefix length (64) for IPv6; 32 or 128 means per client address again.</summary>

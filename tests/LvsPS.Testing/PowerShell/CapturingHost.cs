@@ -38,7 +38,18 @@ public sealed class CapturingUI : PSHostUserInterface
     public void Clear() { lock (_text) _text.Clear(); }
     private void Append(string s) { lock (_text) _text.Append(s); }
     public override PSHostRawUserInterface RawUI => _raw;
-    public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions) => throw new NotSupportedException("Prompt");
+    /// <summary>What Prompt (a missing mandatory parameter) types, by field name; a field not listed is NotSupported.</summary>
+    public Dictionary<string, string> PromptAnswers { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public override Dictionary<string, PSObject> Prompt(string caption, string message, System.Collections.ObjectModel.Collection<FieldDescription> descriptions)
+    {
+        var answers = new Dictionary<string, PSObject>();
+        foreach (FieldDescription field in descriptions)
+        {
+            Append($"[PROMPT {field.Name}]\n");
+            answers[field.Name] = PromptAnswers.TryGetValue(field.Name, out string? typed) ? new PSObject(typed) : throw new NotSupportedException("Prompt " + field.Name);
+        }
+        return answers;
+    }
     public override int PromptForChoice(string caption, string message, System.Collections.ObjectModel.Collection<ChoiceDescription> choices, int defaultChoice)
     {
         Append($"[CHOICE {caption}: {message}]\n");
