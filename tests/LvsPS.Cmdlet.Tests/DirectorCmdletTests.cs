@@ -161,6 +161,9 @@ public sealed class DirectorCmdletTests(SessionFixture fixture) : IClassFixture<
           lb_kind NAT
           real_server 10.0.0.9 80 {
             weight 1
+            MISC_CHECK {
+              misc_path /bin/true
+            }
           }
         }
         """;

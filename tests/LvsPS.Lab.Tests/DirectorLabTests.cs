@@ -238,11 +238,12 @@ public sealed class DirectorLabTests : IDisposable
         _listeners[(ns, last)] = listener;
     }
 
+    /// <summary>keepalived in a session of its own: on SIGHUP it signals its process group (the lab VM's test host died of it).</summary>
     private Process StartKeepalived(string conf)
     {
         var info = new ProcessStartInfo("sh") { UseShellExecute = false };
         info.ArgumentList.Add("-c");
-        info.ArgumentList.Add($"exec ip netns exec {_keepalived.Name} keepalived -C -n -l -D -f {conf} -p {_dir}/k.pid -c {_dir}/c.pid -r {_dir}/v.pid > {_dir}/log 2>&1");
+        info.ArgumentList.Add($"exec setsid ip netns exec {_keepalived.Name} keepalived -C -n -l -D -f {conf} -p {_dir}/k.pid -c {_dir}/c.pid -r {_dir}/v.pid > {_dir}/log 2>&1");
         return Process.Start(info)!;
     }
 

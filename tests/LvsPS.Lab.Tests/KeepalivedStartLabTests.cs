@@ -166,7 +166,7 @@ public sealed class KeepalivedStartLabTests : IDisposable
     {
         var info = new ProcessStartInfo("sh") { UseShellExecute = false };
         info.ArgumentList.Add("-c");
-        info.ArgumentList.Add($"exec ip netns exec {_keepalived.Name} keepalived -C -n -l -D -f {conf} -p {_dir}/k.pid -c {_dir}/c.pid -r {_dir}/v.pid > {_dir}/log 2>&1");
+        info.ArgumentList.Add($"exec setsid ip netns exec {_keepalived.Name} keepalived -C -n -l -D -f {conf} -p {_dir}/k.pid -c {_dir}/c.pid -r {_dir}/v.pid > {_dir}/log 2>&1");
         return Process.Start(info)!;
     }
 

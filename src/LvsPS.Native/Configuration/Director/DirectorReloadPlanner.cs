@@ -14,10 +14,16 @@ namespace LvsPS.Native.Configuration.Director;
 /// </summary>
 public static class DirectorReloadPlanner
 {
+    /// <param name="old">The configuration that runs.</param>
+    /// <param name="next">The configuration to run instead.</param>
+    /// <param name="kernel">The kernel's services; their RealServers are used unless <paramref name="realServersOf"/> is given.</param>
+    /// <param name="realServersOf">Reads the real servers of one service, asked only for the services a reload changes (one dump each).</param>
+    /// <param name="drainTimeout">How long removed real servers and services drain at most.</param>
+    /// <param name="now">The drains' start.</param>
     public static DirectorReloadPlan Plan(DirectorConfiguration old, DirectorConfiguration next, IReadOnlyList<VirtualService> kernel,
-        TimeSpan drainTimeout, DateTimeOffset now)
+        TimeSpan drainTimeout, DateTimeOffset now, Func<VirtualServiceKey, IReadOnlyList<RealServer>>? realServersOf = null)
     {
-        var inKernel = kernel.ToDictionary(s => s.Key);
+        var inKernel = new KernelTable(kernel, realServersOf);
         var oldById = old.VirtualServers.ToDictionary(v => Id(v, old));
         var nextById = next.VirtualServers.ToDictionary(v => Id(v, next));
         var changes = new List<IpvsChange>();
@@ -116,10 +122,10 @@ public static class DirectorReloadPlanner
     }
 
     /// <summary>A kept or new service: made to match the file; real servers the file dropped are drained.</summary>
-    private static void Converge(VirtualService desired, VirtualServerDefinition vs, Dictionary<VirtualServiceKey, VirtualService> inKernel, VirtualServerDefinition? before,
+    private static void Converge(VirtualService desired, VirtualServerDefinition vs, KernelTable inKernel, VirtualServerDefinition? before,
         List<IpvsChange> changes, List<DirectorDrain> drains, DateTimeOffset deadline)
     {
-        if (!inKernel.TryGetValue(desired.Key, out VirtualService? current))
+        if (!inKernel.TryGetFull(desired.Key, out VirtualService? current))
         {
             changes.Add(IpvsChange.Add(desired with { RealServers = [] }));
             changes.AddRange(desired.RealServers.Select(IpvsChange.Add));
@@ -145,16 +151,16 @@ public static class DirectorReloadPlanner
         }
     }
 
-    private static void DrainService(VirtualServiceKey key, Dictionary<VirtualServiceKey, VirtualService> inKernel, List<IpvsChange> changes, List<DirectorDrain> drains, DateTimeOffset deadline)
+    private static void DrainService(VirtualServiceKey key, KernelTable inKernel, List<IpvsChange> changes, List<DirectorDrain> drains, DateTimeOffset deadline)
     {
-        if (!inKernel.TryGetValue(key, out VirtualService? current))
+        if (!inKernel.TryGetFull(key, out VirtualService? current))
             return;
         changes.AddRange(current.RealServers.Where(r => r.Weight != 0).Select(r => IpvsChange.Update(r with { Weight = 0 })));
         drains.Add(new DirectorDrain(key, null, deadline));
     }
 
     /// <summary>An unchanged virtual server: its checks own the real servers' weights; the service itself is put back if edited or removed by hand.</summary>
-    private static void Repair(VirtualService desired, Dictionary<VirtualServiceKey, VirtualService> inKernel, List<IpvsChange> changes, List<string> repairs)
+    private static void Repair(VirtualService desired, KernelTable inKernel, List<IpvsChange> changes, List<string> repairs)
     {
         if (!inKernel.TryGetValue(desired.Key, out VirtualService? current))
         {
@@ -180,4 +186,22 @@ public static class DirectorReloadPlanner
     private static bool WeightChanged(VirtualServerDefinition? before, RealServer rs)
         => before?.RealServers.FirstOrDefault(r => r.Address.Equals(rs.Address) && (r.Port == rs.Port || r.Forwarding is ForwardingMethod.Route or ForwardingMethod.Tunnel)) is not { } was
         || was.Weight != rs.Weight;
+
+    /// <summary>The kernel's services, their real servers read only where a reload needs them.</summary>
+    private sealed class KernelTable(IReadOnlyList<VirtualService> services, Func<VirtualServiceKey, IReadOnlyList<RealServer>>? realServersOf)
+    {
+        private readonly Dictionary<VirtualServiceKey, VirtualService> _services = services.ToDictionary(s => s.Key);
+
+        public bool TryGetValue(VirtualServiceKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out VirtualService? service)
+            => _services.TryGetValue(key, out service);
+
+        public bool TryGetFull(VirtualServiceKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out VirtualService? service)
+        {
+            if (!_services.TryGetValue(key, out service))
+                return false;
+            if (realServersOf is not null)
+                service = service with { RealServers = realServersOf(key) };
+            return true;
+        }
+    }
 }

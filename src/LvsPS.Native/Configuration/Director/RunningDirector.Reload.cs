@@ -24,7 +24,7 @@ public sealed partial class RunningDirector
     {
         Prepare(next, NetworkNamespace, new List<string>());
         using IIpvsClient client = _options.OpenIpvs(NetworkNamespace);
-        return DirectorReloadPlanner.Plan(Configuration, next, client.GetVirtualServices(), _options.DrainTimeout, DateTimeOffset.Now);
+        return PlanAgainst(client, next);
     }
 
     /// <summary>
@@ -43,7 +43,7 @@ public sealed partial class RunningDirector
             var notes = new List<string>();
             Prepared prepared = Prepare(next, NetworkNamespace, notes);
             using IIpvsClient client = _options.OpenIpvs(NetworkNamespace);
-            DirectorReloadPlan plan = DirectorReloadPlanner.Plan(Configuration, next, client.GetVirtualServices(), _options.DrainTimeout, DateTimeOffset.Now);
+            DirectorReloadPlan plan = PlanAgainst(client, next);
 
             foreach (string name in plan.StoppedInstances)
                 if (Take(_instances, name) is { } instance)
@@ -83,6 +83,11 @@ public sealed partial class RunningDirector
             return new DirectorReloadResult(plan, errors, notes);
         }
     }
+
+    /// <summary>One dump of the services; real servers read only for the services the reload touches.</summary>
+    private DirectorReloadPlan PlanAgainst(IIpvsClient client, DirectorConfiguration next)
+        => DirectorReloadPlanner.Plan(Configuration, next, client.GetVirtualServices(includeRealServers: false), _options.DrainTimeout, DateTimeOffset.Now,
+            client.GetRealServers);
 
     private T? Take<T>(Dictionary<string, T> map, string key) where T : class
     {

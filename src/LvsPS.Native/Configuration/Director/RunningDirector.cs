@@ -51,7 +51,7 @@ public sealed partial class RunningDirector : IWorker
     public IReadOnlyList<VirtualService> Table { get; private set; }
     /// <summary>What the kernel refused at start (the rest runs).</summary>
     public IReadOnlyList<string> StartErrors { get; private set; } = [];
-    /// <summary>One health engine per virtual_server (named DIRECTOR/VIRTUAL-SERVER), so a reload restarts only the changed ones.</summary>
+    /// <summary>One health engine per virtual_server that has checks (named DIRECTOR/VIRTUAL-SERVER), so a reload restarts only the changed ones.</summary>
     public IReadOnlyList<HealthEngine> HealthEngines { get { lock (_sync) return _engines.Values.ToArray(); } }
     public IReadOnlyList<VrrpInstance> VrrpInstances { get { lock (_sync) return _instances.Values.ToArray(); } }
     public Task Completion => _stopped.Task;
@@ -96,7 +96,8 @@ public sealed partial class RunningDirector : IWorker
             HealthCheckedService[] services = DirectorIpvsTable.Keys(vs, configuration).Select(k => DirectorHealthChecks.Service(vs, k, configuration, notes)).ToArray();
             foreach (HealthCheckedService s in services)
                 HealthCheckValidation.Validate(s);
-            if (services.Length > 0)
+            // Without checkers, a sorry server or quorum actions nothing can change: no engine (and no thread) for it.
+            if (services.Any(s => s.SorryServer is not null || s.QuorumUp is not null || s.QuorumDown is not null || s.RealServers.Any(r => r.Checks.Count > 0)))
                 checks[DirectorReloadPlanner.Id(vs, configuration)] = services;
         }
         IReadOnlyList<DirectorVrrpInstance> vrrp = DirectorVrrp.Instances(configuration, networkNamespace, notes);
