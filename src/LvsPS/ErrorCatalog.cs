@@ -65,6 +65,7 @@ public static partial class ErrorMapper
     // Files, connections, sync daemons, drains.
     public const string ProcFormatError = nameof(ProcFormatError);
     public const string PathNotFound = nameof(PathNotFound);
+    public const string PathIsDirectory = nameof(PathIsDirectory);
     public const string ConfigurationFormatError = nameof(ConfigurationFormatError);
     public const string ConfigurationFileNotFound = nameof(ConfigurationFileNotFound);
     public const string ConfigurationFileNotRead = nameof(ConfigurationFileNotRead);
@@ -184,6 +185,7 @@ public static partial class ErrorMapper
         [TtlOutOfRange] = new(ErrorCategory.InvalidArgument, false, _ => "Leave -Ttl out for the default 1."),
         [ProcFormatError] = new(ErrorCategory.InvalidData),
         [PathNotFound] = new(ErrorCategory.ObjectNotFound),
+        [PathIsDirectory] = new(ErrorCategory.InvalidArgument, false, _ => "Give the path of a file (ipvsadm -Lnc > conn.txt, or a copy of /proc/net/ip_vs_conn)."),
         [ConfigurationFormatError] = new(ErrorCategory.InvalidData, false, _ => "Fix the line named, then import the file again: nothing of it was applied."),
         [ConfigurationFileNotFound] = new(ErrorCategory.ObjectNotFound),
         [ConfigurationFileNotRead] = new(ErrorCategory.ReadError),

@@ -163,4 +163,39 @@ public sealed class ConnectionCmdletTests(SessionFixture fixture) : IClassFixtur
         PowerShellSession.Result r = _ps.Invoke("(TabExpansion2 $args[0] $args[0].Length).CompletionMatches", "Get-LvsConnection -State SYN");
         Assert.Equal(new[] { "SYN_RECV", "SYN_SENT", "SYNACK" }, r.Output.Select(o => ((CompletionResult)o.BaseObject).CompletionText));
     }
+
+    [Fact]
+    public void A_directory_as_the_saved_table_says_it_is_a_directory()
+    {
+        string dir = Directory.CreateTempSubdirectory("lvsps-conn-dir").FullName;
+        try
+        {
+            ErrorRecord e = Assert.Single(_ps.Invoke("Get-LvsConnection -Path $args[0]", dir).AllErrors);
+            Assert.Equal("PathIsDirectory", e.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Contains("is a directory", e.Exception.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
+
+    [Fact]
+    public void Control_characters_of_a_bad_line_are_escaped_in_the_message()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, File.ReadLines(Sample("ip_vs_conn.txt")).First() + "\nTCP \u001b[2J\u001b[31mgotcha\u202e\n");
+            ErrorRecord e = Assert.Single(_ps.Invoke("Get-LvsConnection -Path $args[0]", file).AllErrors);
+            Assert.Equal("ProcFormatError", e.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.DoesNotContain('\u001b', e.Exception.Message);
+            Assert.DoesNotContain('\u202e', e.Exception.Message);
+            Assert.Contains("\\x1B[2J\\x1B[31mgotcha\\u202E", e.Exception.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

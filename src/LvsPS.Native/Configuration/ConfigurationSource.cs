@@ -116,18 +116,9 @@ public sealed record ConfigurationSource
             throw new ConfigurationFileException(path, ConfigurationFileProblem.IsDirectory, $"'{path}' is a directory, not a configuration file.");
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-            using var buffer = new MemoryStream();
-            byte[] chunk = new byte[81920];
-            int read;
-            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-            {
-                if (buffer.Length + read > MaxBytes)
-                    throw new ConfigurationFileException(path, ConfigurationFileProblem.TooLarge,
-                        $"'{path}' is larger than {MaxBytes / (1024 * 1024)} MiB, the most a configuration file may have; it was not read further (nothing was applied).");
-                buffer.Write(chunk, 0, read);
-            }
-            return buffer.ToArray();
+            return Files.BoundedFile.TryReadAllBytes(path, MaxBytes)
+                ?? throw new ConfigurationFileException(path, ConfigurationFileProblem.TooLarge,
+                    $"'{path}' is larger than {MaxBytes / (1024 * 1024)} MiB, the most a configuration file may have; it was not read further (nothing was applied).");
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

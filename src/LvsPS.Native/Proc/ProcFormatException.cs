@@ -4,7 +4,7 @@ namespace LvsPS.Native.Proc;
 public sealed class ProcFormatException : FormatException
 {
     public ProcFormatException(string fileName, long lineNumber, string line, string problem)
-        : base($"{fileName}, line {lineNumber}: {problem}: '{line}'")
+        : base($"{fileName}, line {lineNumber}: {problem}: '{Configuration.MessageText.Printable(line)}'")
     {
         FileName = fileName;
         LineNumber = lineNumber;
@@ -16,6 +16,7 @@ public sealed class ProcFormatException : FormatException
     public string FileName { get; }
     /// <summary>1-based; the header is line 1.</summary>
     public long LineNumber { get; }
+    /// <summary>The line as read (the message shows it with control characters escaped).</summary>
     public string Line { get; }
     public string Problem { get; }
 }

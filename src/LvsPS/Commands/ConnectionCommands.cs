@@ -153,6 +153,11 @@ public sealed class GetLvsConnectionCommand : LvsCmdletBase
         if (Path is not null)
         {
             string file = GetUnresolvedProviderPathFromPSPath(Path);
+            if (Directory.Exists(file))
+            {
+                WriteError(ErrorMapper.Record(ErrorMapper.PathIsDirectory, new IOException($"'{file}' is a directory, not a saved connection table."), Path));
+                return null;
+            }
             if (!File.Exists(file))
             {
                 WriteError(ErrorMapper.Record(ErrorMapper.PathNotFound, new ItemNotFoundException($"Cannot find the file '{file}'."), Path));

@@ -74,7 +74,9 @@ internal sealed partial class KeepalivedSourceReader
                 return;
             }
             Count(info.Length, from);
-            bytes = File.ReadAllBytes(path);
+            // The length a file claims is not trusted (/dev/zero and /proc files claim 0): the read itself is capped.
+            bytes = Files.BoundedFile.TryReadAllBytes(path, _options.MaxBytes - _bytes + info.Length)
+                ?? throw TooLarge(from, $"'{displayName}' alone holds more than that");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -99,9 +101,12 @@ internal sealed partial class KeepalivedSourceReader
     {
         _bytes += bytes;
         if (_bytes > _options.MaxBytes)
-            throw _diagnostics.Fatal(DiagnosticCodes.TooLarge, at,
-                $"the configuration is larger than {_options.MaxBytes / (1024 * 1024)} MiB with its includes ({_bytes:N0} bytes read); keepalived.conf files are kilobytes, a 10,000-service director a few megabytes. Is this the right file?");
+            throw TooLarge(at, $"{_bytes:N0} bytes read");
     }
+
+    private Exception TooLarge(SourceLocation at, string detail)
+        => _diagnostics.Fatal(DiagnosticCodes.TooLarge, at,
+            $"the configuration is larger than {_options.MaxBytes / (1024 * 1024)} MiB with its includes ({detail}); keepalived.conf files are kilobytes, a 10,000-service director a few megabytes. Is this the right file?");
 
     /// <summary>Text, or null with an error when the bytes are not text (NUL or other control bytes).</summary>
     private string? Decode(byte[] bytes, string displayName)

@@ -173,6 +173,22 @@ public sealed class KeepalivedGrammarTests
     }
 
     [Fact]
+    public void EndlessFile_IsCutAtTheCapNotReadToTheEnd()
+    {
+        // /dev/zero claims a length of 0: the cap must hold on the bytes read, not on the length claimed.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        KeepalivedReadResult r = KeepalivedConfigurationReader.ReadFile("/dev/zero", new KeepalivedReadOptions { MaxBytes = 1_000_000 });
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"/dev/zero took {watch.Elapsed}");
+        KeepalivedDiagnostic e = Assert.Single(r.Diagnostics);
+        Assert.Equal((DiagnosticSeverity.Error, DiagnosticCodes.TooLarge), (e.Severity, e.Code));
+
+        using var dir = new TempDirectory();
+        dir.Write("main.conf", "include /dev/zero\n");
+        KeepalivedDiagnostic included = Assert.Single(KeepalivedConfigurationReader.ReadFile(dir.Path("main.conf"), new KeepalivedReadOptions { MaxBytes = 1_000_000 }).Diagnostics);
+        Assert.Equal(DiagnosticCodes.TooLarge, included.Code);
+    }
+
+    [Fact]
     public void RunawayRepetitionAndSelfMacro_StopWithAnError()
     {
         KeepalivedReadResult seq = KeepalivedConfigurationReader.Parse("~SEQ(i, 1, 1, 100000000) a $i\n");
