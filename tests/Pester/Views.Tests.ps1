@@ -105,6 +105,21 @@ Describe 'the default views' {
         }
     }
 
+    It 'designs every table view in LvsPS.format.ps1xml for 80 columns, wrapping a long value rather than cutting it' {
+        $format = [xml](Get-Content -Raw (Join-Path $RepoRoot 'LvsPS.format.ps1xml'))
+        $numbersOnly = 'LvsPS.Timeout.Table', 'LvsPS.Info.Table'   # seconds and a version: nothing to cut
+        $problems = foreach ($view in $format.Configuration.ViewDefinitions.View | Where-Object { $_.TableControl }) {
+            $headers = @($view.TableControl.TableHeaders.TableColumnHeader)
+            $fixed = ($headers | ForEach-Object { [int]$_.Width } | Measure-Object -Sum).Sum + $headers.Count - 1
+            $open = @($headers | Where-Object { -not $_.Width }).Count
+            if ($fixed + 8 * $open -gt 80) { "$($view.Name): $fixed fixed columns leave no room in 80" }
+            if ($view.Name -notin $numbersOnly -and -not $view.TableControl.TableRowEntries.TableRowEntry.SelectSingleNode('Wrap')) {
+                "$($view.Name): no <Wrap/>, so a long value is cut"
+            }
+        }
+        $problems | Should -BeNullOrEmpty
+    }
+
     It 'groups health checks under their virtual service' {
         $lines = @(foreach ($rs in '10.0.0.7:80', '10.0.0.9:80') {
                 [LvsPS.Health.LvsHealthCheck]@{ Name = 'web'; VirtualService = 'tcp/10.0.0.3:80'; RealServer = $rs; Target = $rs; Description = "TCP $rs"; State = 'Up' }
