@@ -136,6 +136,10 @@ public sealed partial class HealthEngine
 
     private void Complete(ProbeResult result)
     {
+        // A probe that ends once the engine is stopping was cut short by the stop (a script stopped, a
+        // socket closed): no verdict on the server, and the stop must leave IPVS as its mode says.
+        if (_stopping.IsCancellationRequested)
+            return;
         _completed++;
         Execute(_monitor.Complete(Now, result));
     }
