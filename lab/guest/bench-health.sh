@@ -3,4 +3,6 @@
 # checks against keepalived 2.2.7 at the same settings in one boot (detection latency, then CHECKS checks
 # at 1 s: CPU, memory, late checks, false transitions). Built on the host first (scripts/bench-health.sh).
 # The same program as bench.sh, with its "health" command.
+# 1,000 listeners plus their accepted connections outgrow the default 1,024 descriptors.
+ulimit -n 65536
 exec "$(cd "$(dirname "$0")" && pwd)/bench.sh" health "$@"
