@@ -136,6 +136,6 @@ public sealed class DaemonLabTests : IDisposable
         _client.StartSyncDaemon(new SyncDaemon { State = SyncDaemonState.Master, Interface = "lo" });
         var blocked = Assert.Throws<IpvsException>(() => _client.AddRealServer(v6Tunnel));
         Assert.Equal(22, blocked.Errno);
-        Assert.Contains("no sync daemon runs when mixing families", blocked.Message);
+        Assert.Contains("a second address family while a sync daemon runs", blocked.Message);
     }
 }

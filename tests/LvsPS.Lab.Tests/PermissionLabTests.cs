@@ -6,7 +6,8 @@ namespace LvsPS.Lab.Tests;
 
 /// <summary>
 /// Without CAP_NET_ADMIN the kernel refuses IPVS requests (dumps too): the user gets one
-/// terminating PermissionDenied error that says to run as root, not a bare errno.
+/// terminating PermissionDenied error that says to run as root, not a bare errno. The advice is the
+/// record's RecommendedAction, which pwsh's default error view (ConciseView) prints as "Recommendation:".
 /// </summary>
 public sealed class PermissionLabTests
 {
@@ -19,7 +20,7 @@ public sealed class PermissionLabTests
         // The project's pwsh (scripts/install-deps.sh), as a user without privileges runs it.
         string pwsh = Path.Combine(PowerShellSession.RepoRoot, ".tools", "pwsh", "pwsh");
         string script = Path.Combine(Path.GetTempPath(), $"lvsps-eperm-{Guid.NewGuid():N}.ps1");
-        File.WriteAllText(script, $"$ErrorActionPreference = 'Stop'; $ErrorView = 'NormalView'\nImport-Module '{PowerShellSession.ModuleManifest}'\n{command}\n");
+        File.WriteAllText(script, $"$ErrorActionPreference = 'Stop'\ntrap {{ [Console]::Out.WriteLine('id: ' + $_.FullyQualifiedErrorId); break }}\nImport-Module '{PowerShellSession.ModuleManifest}'\n{command}\n");
         try
         {
             var (stdout, stderr) = Shell.RunWithStatus(
@@ -27,8 +28,9 @@ public sealed class PermissionLabTests
                  "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "DOTNET_NOLOGO=1", "NO_COLOR=1", pwsh, "-NoProfile", "-NonInteractive", "-File", script],
                 out int exitCode);
             Assert.True(exitCode == 1, $"exit {exitCode}\n{stdout}\n{stderr}");
-            Assert.Contains("PermissionDenied,", stderr + stdout);
-            Assert.Contains("root", stderr + stdout);
+            Assert.Contains("id: PermissionDenied,", stdout);
+            Assert.Contains("Permission denied", stderr + stdout);
+            Assert.Contains("Recommendation: Run pwsh as root", stderr + stdout);
             Assert.DoesNotContain("10.0.0.3:80", Shell.Run("ipvsadm", "-Sn"));
         }
         finally
