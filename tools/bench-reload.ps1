@@ -1,0 +1,50 @@
+# The LvsPS half of the reload benchmark, run by lab/guest/bench-reload.sh inside the lab VM (one pwsh
+# process, namespaces br-lvs and br-imp prepared by it): a director started from old.conf, then
+# Update-LvsDirector to new.conf (cold: the first reload in the process) and back to old.conf (warm), each
+# timed, captured (IPVS netlink requests) and followed until the table equals the file (removed real
+# servers and services are drained: weight 0 at once, removed at the next drain poll); the cold reload's
+# changes sent alone (the bound on LvsPS's side); then
+# Import-LvsConfiguration -Replace of new.rules into a namespace holding old.rules. Prints RESULT lines.
+param([Parameter(Mandatory)][string]$Module, [Parameter(Mandatory)][string]$Work, [Parameter(Mandatory)][string]$Guest)
+$ErrorActionPreference = 'Stop'
+Import-Module $Module
+$sw = [Diagnostics.Stopwatch]::new()
+function Time([scriptblock]$block) { $sw.Restart(); $null = & $block; [int]$sw.Elapsed.TotalMilliseconds }
+function Say([string]$line) { [Console]::Error.WriteLine("RESULT $line") }
+function WaitEqual([string]$ns, [string]$table) { (& sh $Guest wait-equal $ns $table 300) -join '' }
+
+$ms = Time { Start-LvsDirector "$Work/old.conf" -Name bench -NetworkNamespace br-lvs -NoHostCheck }
+Say "lvsps  Start-LvsDirector old.conf: $ms ms; table equals old: $(WaitEqual br-lvs "$Work/old.table") ms later"
+$ms = Time { Get-LvsKeepalivedConfiguration "$Work/new.conf" -NoHostCheck }
+Say "lvsps  Get-LvsKeepalivedConfiguration new.conf (parse alone): $ms ms"
+$ms = Time { Update-LvsDirector "$Work/new.conf" -Name bench -NoHostCheck -WhatIf }
+Say "lvsps  Update-LvsDirector new.conf -WhatIf (parse + plan): $ms ms"
+
+foreach ($step in @(@{ Label = 'cold'; File = 'new' }, @{ Label = 'warm'; File = 'old' })) {
+    $name = "lvsps-$($step.Label)"
+    & sh $Guest capture-start $name br-lvs
+    $ms = Time { $script:result = Update-LvsDirector "$Work/$($step.File).conf" -Name bench -NoHostCheck }
+    $equal = WaitEqual br-lvs "$Work/$($step.File).table"
+    $plan = $script:result.Plan
+    Say ("lvsps  Update-LvsDirector {0}.conf ({1}): {2} ms; {3} changes, {4} drains, {5} unchanged, {6} errors; table equals {0}: {7} ms later" -f
+        $step.File, $step.Label, $ms, $plan.Changes.Count, $plan.Drains.Count, $plan.Unchanged, $script:result.Errors.Count, $equal)
+    & sh $Guest capture-stop $name
+    if ($step.Label -eq 'cold') { $coldChanges = $plan.Changes }
+}
+
+# The bound on LvsPS's side: the cold reload's own changes sent alone, in one batch on an open socket
+# (no parse, no plan, no dump), into a namespace holding old.rules. The core's types cannot be named
+# in pwsh (they load into the module's own context): reached by reflection.
+$native = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'LvsPS.Native' } | Select-Object -First 1
+$client = $native.GetType('LvsPS.Native.Ipvs.IpvsClient')::Open('br-dlv')
+& sh $Guest capture-start dlv br-dlv
+$ms = Time { $script:sent = $client.Apply($coldChanges) }
+$refused = @($script:sent | Where-Object { -not $_.Succeeded }).Count
+Say "dlv    LvsPS sending the cold reload's $($coldChanges.Count) changes alone (open socket, one batch): $ms ms; $refused refused"
+& sh $Guest capture-stop dlv
+$client.Dispose()
+
+& sh $Guest capture-start imp br-imp
+$ms = Time { Import-LvsConfiguration "$Work/new.rules" -Replace -Force -Confirm:$false -NetworkNamespace br-imp }
+Say "imp    Import-LvsConfiguration new.rules -Replace: $ms ms; table equals new: $(WaitEqual br-imp "$Work/new.table") ms later"
+& sh $Guest capture-stop imp
