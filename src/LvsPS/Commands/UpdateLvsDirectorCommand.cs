@@ -59,19 +59,9 @@ public sealed class UpdateLvsDirectorCommand : KeepalivedCmdletBase
         if (!Report(result, file))
             ThrowTerminatingError(ErrorMapper.Record(ErrorMapper.DirectorNotStarted,
                 new InvalidOperationException($"{file} has errors (written above); the director '{name}' runs on unchanged."), file));
-        DirectorReloadPlan plan;
-        try
-        {
-            plan = director.PlanReload(result.Configuration);
-        }
-        catch (Exception e) when (ErrorMapper.IsMapped(e))
-        {
-            ThrowTerminatingError(ErrorMapper.Map(e, name).Record);
-            return;
-        }
-        if (!ShouldProcess($"director '{name}' from {file}:\n  " + string.Join("\n  ", plan.Describe()), "Reload"))
-            return;
-        if (DirectorReloads.Apply(this, director, result.Configuration) is { } done)
+        // Planned once: what -WhatIf/-Confirm show is what is carried out.
+        if (DirectorReloads.Apply(this, director, result.Configuration,
+                plan => ShouldProcess($"director '{name}' from {file}:\n  " + string.Join("\n  ", plan.Describe()), "Reload")) is { } done)
             WriteObject(done);
     }
 }

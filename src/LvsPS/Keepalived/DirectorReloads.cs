@@ -8,13 +8,18 @@ namespace LvsPS.Keepalived;
 /// <summary>A reload as the cmdlets report it: the plan as verbose lines, repairs and notes as warnings, refusals as errors.</summary>
 internal static class DirectorReloads
 {
-    /// <summary>Reloads; a configuration that cannot run is written as an error and changes nothing. Null when it failed.</summary>
-    public static DirectorReloadResult? Apply(Cmdlet cmdlet, RunningDirector director, DirectorConfiguration next)
+    /// <summary>
+    /// Reloads once <paramref name="approve"/> (ShouldProcess; yes when null) has seen the plan; a configuration that cannot
+    /// run is written as an error and changes nothing. Null when it failed or was not approved.
+    /// </summary>
+    public static DirectorReloadResult? Apply(Cmdlet cmdlet, RunningDirector director, DirectorConfiguration next, Func<DirectorReloadPlan, bool>? approve = null)
     {
-        DirectorReloadResult result;
+        DirectorReloadResult? result;
         try
         {
-            result = director.Reload(next);
+            result = director.Reload(next, approve ?? (_ => true));
+            if (result is null)
+                return null;
         }
         catch (Exception e) when (e is HealthCheckDefinitionException or VrrpValidationException or InvalidOperationException || ErrorMapper.IsMapped(e))
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LvsPS.Native.DesiredState;
 using LvsPS.Native.Ipvs;
 
 namespace LvsPS.Native.Configuration.Director;
@@ -6,8 +7,11 @@ namespace LvsPS.Native.Configuration.Director;
 /// <summary>What a reload does, computed from the old configuration, the new one and the kernel's table.</summary>
 public sealed record DirectorReloadPlan
 {
-    /// <summary>Sent at once, in this order (additions and updates; drained real servers set to weight 0).</summary>
-    public IReadOnlyList<IpvsChange> Changes { get; init; } = [];
+    /// <summary>The IPVS part, applied by <see cref="PlanApplier"/>: additions and updates first, drained real servers set to weight 0 after them; nothing removed.</summary>
+    public IpvsPlan Ipvs { get; init; } = new();
+
+    /// <summary>The changes of <see cref="Ipvs"/>, in the order they are sent.</summary>
+    public IReadOnlyList<IpvsChange> Changes => Ipvs.Steps.OfType<ChangeStep>().Select(s => s.Change).ToArray();
     /// <summary>Real servers (RealServer set) and whole services (RealServer null) removed once their connections end or the drain times out.</summary>
     public IReadOnlyList<DirectorDrain> Drains { get; init; } = [];
     /// <summary>Virtual servers (by id) whose checks stop; their checks restart from the new file when they are in it.</summary>

@@ -1,3 +1,4 @@
+using LvsPS.Native.DesiredState;
 using LvsPS.Native.Ipvs;
 
 namespace LvsPS.Native.Configuration.Director;
@@ -10,7 +11,9 @@ namespace LvsPS.Native.Configuration.Director;
 /// (services and real servers that stay are edited, not re-created) and its checks restart;
 /// removed real servers and services are drained (weight 0, removed when their connections end)
 /// where keepalived deletes them at once. What the kernel shows differently from the last
-/// configuration (a service removed or edited by hand) is put back and reported.
+/// configuration (a service removed or edited by hand) is put back and reported. The IPVS part is
+/// the desired-state planner's (<see cref="DesiredStatePlanner"/>, without removals) over only the
+/// services the reload touches: its order keeps every service served while the plan is applied.
 /// </summary>
 public static class DirectorReloadPlanner
 {
@@ -26,7 +29,7 @@ public static class DirectorReloadPlanner
         var inKernel = new KernelTable(kernel, realServersOf);
         var oldById = old.VirtualServers.ToDictionary(v => Id(v, old));
         var nextById = next.VirtualServers.ToDictionary(v => Id(v, next));
-        var changes = new List<IpvsChange>();
+        var table = new TouchedTable();
         var drains = new List<DirectorDrain>();
         var repairs = new List<string>();
         var restarted = new List<string>();
@@ -41,7 +44,7 @@ public static class DirectorReloadPlanner
                 continue;
             stopped.Add(id);
             foreach (VirtualServiceKey key in DirectorIpvsTable.Keys(vs, old))
-                DrainService(key, inKernel, changes, drains, deadline);
+                DrainService(key, inKernel, table, drains, deadline);
         }
         foreach ((string id, VirtualServerDefinition vs) in nextById)
         {
@@ -50,7 +53,7 @@ public static class DirectorReloadPlanner
             {
                 started.Add(id);
                 foreach (VirtualService s in desired)
-                    Converge(s, vs, inKernel, null, changes, drains, deadline);
+                    Converge(s, vs, inKernel, null, table, drains, deadline);
                 continue;
             }
             bool same = DirectorReloadPlan.SameDefinition(before, vs) && SameGroup(before, old, vs, next);
@@ -58,16 +61,20 @@ public static class DirectorReloadPlanner
             {
                 unchanged++;
                 foreach (VirtualService s in desired)
-                    Repair(s, inKernel, changes, repairs);
+                    Repair(s, inKernel, table, repairs);
                 continue;
             }
             restarted.Add(id);
             var oldKeys = DirectorIpvsTable.Keys(before, old).ToHashSet();
             foreach (VirtualService s in desired)
-                Converge(s, vs, inKernel, oldKeys.Contains(s.Key) ? before : null, changes, drains, deadline);
+                Converge(s, vs, inKernel, oldKeys.Contains(s.Key) ? before : null, table, drains, deadline);
             foreach (VirtualServiceKey gone in oldKeys.Except(desired.Select(s => s.Key)))
-                DrainService(gone, inKernel, changes, drains, deadline);
+                DrainService(gone, inKernel, table, drains, deadline);
         }
+        // Nothing is removed here (replace: false): what goes is drained at weight 0, removed by the drain poll.
+        // A service drained whole that the new file names again (under another virtual_server) stays.
+        drains.RemoveAll(d => d.RealServer is null && !table.IsDrainedWhole(d.Service));
+        IpvsPlan ipvs = DesiredStatePlanner.Plan(new IpvsSnapshot { Services = table.Current }, new IpvsSnapshot { Services = table.Desired }, replace: false);
 
         var oldInstances = old.VrrpInstances.ToDictionary(i => i.Name);
         var stoppedInstances = new List<string>();
@@ -88,7 +95,7 @@ public static class DirectorReloadPlanner
         LvsTimeoutSettings? t = next.Global.LvsTimeouts;
         return new DirectorReloadPlan
         {
-            Changes = changes,
+            Ipvs = ipvs,
             Drains = drains,
             RestartedChecks = restarted,
             StoppedChecks = stopped,
@@ -121,63 +128,60 @@ public static class DirectorReloadPlanner
         return DirectorReloadPlan.SameDefinition(was, now) && DirectorReloadPlan.SameDefinition(Context(was, old), Context(now, next));
     }
 
-    /// <summary>A kept or new service: made to match the file; real servers the file dropped are drained.</summary>
+    /// <summary>
+    /// A kept or new service: made to match the file, except that a kept real server keeps the weight its checks gave it
+    /// unless the file changed it; real servers the file dropped go to weight 0 and are drained.
+    /// </summary>
     private static void Converge(VirtualService desired, VirtualServerDefinition vs, KernelTable inKernel, VirtualServerDefinition? before,
-        List<IpvsChange> changes, List<DirectorDrain> drains, DateTimeOffset deadline)
+        TouchedTable table, List<DirectorDrain> drains, DateTimeOffset deadline)
     {
         if (!inKernel.TryGetFull(desired.Key, out VirtualService? current))
         {
-            changes.Add(IpvsChange.Add(desired with { RealServers = [] }));
-            changes.AddRange(desired.RealServers.Select(IpvsChange.Add));
+            table.Want(desired);
             return;
         }
-        if (!SameSettings(current, desired))
-            changes.Add(IpvsChange.Update(desired with { RealServers = [] }));
+        var realServers = new List<RealServer>();
         foreach (RealServer rs in desired.RealServers)
         {
             RealServer? now = current.RealServers.FirstOrDefault(r => DirectorReloadPlan.Same(r, rs));
-            if (now is null)
-                changes.Add(IpvsChange.Add(rs));
-            else if (!SameAttributes(now, rs) || WeightChanged(before, rs))
-                changes.Add(IpvsChange.Update(rs));
+            realServers.Add(now is null || !SameAttributes(now, rs) || WeightChanged(before, rs) ? rs : rs with { Weight = now.Weight });
         }
         // Configured real servers out of the table (an alpha checker down, the sorry server) are the checks' business, not drained.
         RealServer[] configured = vs.RealServers.Append(vs.SorryServer).OfType<RealServerDefinition>().Select(r => DirectorIpvsTable.RealServer(r, desired.Key, r.Weight)).ToArray();
         foreach (RealServer gone in current.RealServers.Where(r => !configured.Any(d => DirectorReloadPlan.Same(d, r))))
         {
-            if (gone.Weight != 0)
-                changes.Add(IpvsChange.Update(gone with { Weight = 0 }));
+            realServers.Add(gone with { Weight = 0 });
             drains.Add(new DirectorDrain(desired.Key, gone with { Weight = 0 }, deadline));
         }
+        table.Have(current);
+        table.Want(desired with { RealServers = realServers });
     }
 
-    private static void DrainService(VirtualServiceKey key, KernelTable inKernel, List<IpvsChange> changes, List<DirectorDrain> drains, DateTimeOffset deadline)
+    private static void DrainService(VirtualServiceKey key, KernelTable inKernel, TouchedTable table, List<DirectorDrain> drains, DateTimeOffset deadline)
     {
         if (!inKernel.TryGetFull(key, out VirtualService? current))
             return;
-        changes.AddRange(current.RealServers.Where(r => r.Weight != 0).Select(r => IpvsChange.Update(r with { Weight = 0 })));
+        table.Have(current);
+        table.Want(current with { RealServers = current.RealServers.Select(r => r with { Weight = 0 }).ToArray() }, drainedWhole: true);
         drains.Add(new DirectorDrain(key, null, deadline));
     }
 
     /// <summary>An unchanged virtual server: its checks own the real servers' weights; the service itself is put back if edited or removed by hand.</summary>
-    private static void Repair(VirtualService desired, KernelTable inKernel, List<IpvsChange> changes, List<string> repairs)
+    private static void Repair(VirtualService desired, KernelTable inKernel, TouchedTable table, List<string> repairs)
     {
         if (!inKernel.TryGetValue(desired.Key, out VirtualService? current))
         {
             repairs.Add($"service {desired.Key} was removed outside the director: added back with its real servers");
-            changes.Add(IpvsChange.Add(desired with { RealServers = [] }));
-            changes.AddRange(desired.RealServers.Select(IpvsChange.Add));
+            table.Want(desired);
+            return;
         }
-        else if (!SameSettings(current, desired))
-        {
+        // Its real servers are neither read nor compared: both sides without them.
+        VirtualService bare = desired with { RealServers = [] };
+        if (!IpvsSettings.Same(current, bare))
             repairs.Add($"service {desired.Key} was changed outside the director (scheduler {current.Scheduler}{(current.Persistent ? $", persistent {current.PersistenceTimeout} s" : "")}): set back to the file");
-            changes.Add(IpvsChange.Update(desired with { RealServers = [] }));
-        }
+        table.Have(current with { RealServers = [] });
+        table.Want(bare);
     }
-
-    private static bool SameSettings(VirtualService a, VirtualService b)
-        => a.Scheduler == b.Scheduler && a.SchedulerFlags == b.SchedulerFlags && a.Persistent == b.Persistent
-        && (!a.Persistent || a.PersistenceTimeout == b.PersistenceTimeout) && a.OnePacket == b.OnePacket;
 
     private static bool SameAttributes(RealServer a, RealServer b)
         => a.Forwarding == b.Forwarding && a.UpperThreshold == b.UpperThreshold && a.LowerThreshold == b.LowerThreshold
@@ -186,6 +190,31 @@ public static class DirectorReloadPlanner
     private static bool WeightChanged(VirtualServerDefinition? before, RealServer rs)
         => before?.RealServers.FirstOrDefault(r => r.Address.Equals(rs.Address) && (r.Port == rs.Port || r.Forwarding is ForwardingMethod.Route or ForwardingMethod.Tunnel)) is not { } was
         || was.Weight != rs.Weight;
+
+    /// <summary>The services a reload touches, as the kernel has them and as they are to be: the two sides given to the planner.</summary>
+    private sealed class TouchedTable
+    {
+        private readonly Dictionary<VirtualServiceKey, VirtualService> _current = new();
+        private readonly Dictionary<VirtualServiceKey, VirtualService> _desired = new();
+        private readonly HashSet<VirtualServiceKey> _drainedWhole = new();
+
+        public IReadOnlyList<VirtualService> Current => _current.Values.ToArray();
+        public IReadOnlyList<VirtualService> Desired => _desired.Values.ToArray();
+
+        public void Have(VirtualService current) => _current.TryAdd(current.Key, current);
+
+        /// <summary>The last word on a service wins: a virtual_server of the new file over the drain of a removed one with the same service.</summary>
+        public void Want(VirtualService desired, bool drainedWhole = false)
+        {
+            _desired[desired.Key] = desired;
+            if (drainedWhole)
+                _drainedWhole.Add(desired.Key);
+            else
+                _drainedWhole.Remove(desired.Key);
+        }
+
+        public bool IsDrainedWhole(VirtualServiceKey key) => _drainedWhole.Contains(key);
+    }
 
     /// <summary>The kernel's services, their real servers read only where a reload needs them.</summary>
     private sealed class KernelTable(IReadOnlyList<VirtualService> services, Func<VirtualServiceKey, IReadOnlyList<RealServer>>? realServersOf)

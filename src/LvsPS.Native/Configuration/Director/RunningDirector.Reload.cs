@@ -1,3 +1,4 @@
+using LvsPS.Native.DesiredState;
 using LvsPS.Native.Health;
 using LvsPS.Native.Health.Engine;
 using LvsPS.Native.Ipvs;
@@ -19,7 +20,7 @@ public sealed partial class RunningDirector
     public IReadOnlyList<DirectorDrain> PendingDrains { get { lock (_sync) return _drains.ToArray(); } }
     public int Reloads { get; private set; }
 
-    /// <summary>What <see cref="Reload"/> would do, changing nothing. Throws as <see cref="Start"/> does for a configuration that cannot run.</summary>
+    /// <summary>What <see cref="Reload(DirectorConfiguration)"/> would do, changing nothing. Throws as <see cref="Start"/> does for a configuration that cannot run.</summary>
     public DirectorReloadPlan PlanReload(DirectorConfiguration next)
     {
         Prepare(next, NetworkNamespace, new List<string>());
@@ -34,7 +35,13 @@ public sealed partial class RunningDirector
     /// real servers and services are drained. A configuration that cannot run throws before
     /// anything changes.
     /// </summary>
-    public DirectorReloadResult Reload(DirectorConfiguration next)
+    public DirectorReloadResult Reload(DirectorConfiguration next) => Reload(next, _ => true)!;
+
+    /// <summary>
+    /// <see cref="Reload(DirectorConfiguration)"/>, asking <paramref name="approve"/> with the plan before anything changes
+    /// (planned once: -WhatIf and -Confirm see the plan that is carried out); null when it says no.
+    /// </summary>
+    public DirectorReloadResult? Reload(DirectorConfiguration next, Func<DirectorReloadPlan, bool> approve)
     {
         lock (_reloading)
         {
@@ -44,6 +51,8 @@ public sealed partial class RunningDirector
             Prepared prepared = Prepare(next, NetworkNamespace, notes);
             using IIpvsClient client = _options.OpenIpvs(NetworkNamespace);
             DirectorReloadPlan plan = PlanAgainst(client, next);
+            if (!approve(plan))
+                return null;
 
             foreach (string name in plan.StoppedInstances)
                 if (Take(_instances, name) is { } instance)
@@ -55,8 +64,8 @@ public sealed partial class RunningDirector
             var errors = new List<string>();
             try
             {
-                if (plan.Changes.Count > 0)
-                    errors.AddRange(client.Apply(plan.Changes).Where(r => !r.Succeeded).Select(r => r.Error?.Message ?? $"{r.Change.Target}: errno {r.Errno}"));
+                if (!plan.Ipvs.IsEmpty)
+                    errors.AddRange(new PlanApplier(client).Apply(plan.Ipvs).Outcomes.Where(o => o.Status != StepStatus.Applied).Select(NotApplied));
                 if (plan.Timeouts is { } t)
                     client.SetTimeouts(t);
             }
@@ -88,6 +97,12 @@ public sealed partial class RunningDirector
     private DirectorReloadPlan PlanAgainst(IIpvsClient client, DirectorConfiguration next)
         => DirectorReloadPlanner.Plan(Configuration, next, client.GetVirtualServices(includeRealServers: false), _options.DrainTimeout, DateTimeOffset.Now,
             client.GetRealServers);
+
+    private static string NotApplied(StepOutcome o) => o.Status switch
+    {
+        StepStatus.HeldBack => $"{o.Step.Target}: held back, as it would have left its service without a real server taking connections after an addition failed",
+        _ => o.Error?.Message ?? $"{o.Step.Target}: {o.Status}",
+    };
 
     private T? Take<T>(Dictionary<string, T> map, string key) where T : class
     {

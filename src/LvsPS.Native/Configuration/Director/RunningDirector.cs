@@ -14,7 +14,7 @@ namespace LvsPS.Native.Configuration.Director;
 /// VRRP instances with their sync groups and the sync daemon. Everything is validated before
 /// anything is touched, so a configuration that cannot run changes nothing. Stop: VRRP hands over,
 /// checks stop, then every configured service is removed (or the whole table flushed with
-/// lvs_flush_on_stop), as keepalived does. <see cref="Reload"/> sends only the difference, keeps
+/// lvs_flush_on_stop), as keepalived does. <see cref="Reload(DirectorConfiguration)"/> sends only the difference, keeps
 /// what did not change running untouched and drains what was removed (partial: DirectorReload.cs).
 /// </summary>
 public sealed partial class RunningDirector : IWorker

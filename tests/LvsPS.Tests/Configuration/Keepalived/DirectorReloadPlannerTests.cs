@@ -125,4 +125,52 @@ public sealed class DirectorReloadPlannerTests
         Assert.Equal(new[] { "V1" }, plan.StoppedInstances);
         Assert.Empty(plan.StartedInstances);
     }
+
+    [Fact]
+    public void AReplacedRealServer_IsAddedBeforeTheOldOneGoesToWeightZero_AfterTheKernelAnswered()
+    {
+        DirectorReloadPlan plan = Plan(Base, Base.Replace("real_server 10.0.0.8 80", "real_server 10.0.0.10 80"));
+        Assert.Equal(new[] { "AddRealServer 10.0.0.10:80 1", "UpdateRealServer 10.0.0.8:80 0" },
+            plan.Changes.Select(c => $"{c.Kind} {c.RealServer!.Endpoint} {c.RealServer.Weight}"));
+        // The weight-0 half waits for the answers to the additions: a refused addition holds it back (PlanApplier).
+        Assert.True(plan.Ipvs.Steps[1].AfterAnswers);
+        Assert.Equal("10.0.0.8:80", Assert.Single(plan.Drains).RealServer!.Endpoint);
+    }
+
+    [Fact]
+    public void AKeptRealServer_KeepsTheWeightItsChecksGaveIt_UnlessTheFileChangedIt()
+    {
+        DirectorConfiguration old = Read(Base);
+        VirtualService[] kernel = DirectorIpvsTable.Initial(old)
+            .Select(s => s with { RealServers = s.RealServers.Select(r => r with { Weight = 0 }).ToArray() }).ToArray();
+        DirectorReloadPlan plan = DirectorReloadPlanner.Plan(old, Read(Base.Replace("lb_algo wrr", "lb_algo sh")), kernel, TimeSpan.FromSeconds(30), Now);
+        Assert.Equal("UpdateService", Assert.Single(plan.Changes).Kind.ToString());
+        plan = DirectorReloadPlanner.Plan(old, Read(Base.Replace("weight 3", "weight 4")), kernel, TimeSpan.FromSeconds(30), Now);
+        Assert.Equal("UpdateRealServer 10.0.0.7:80 4", Assert.Single(plan.Changes.Select(c => $"{c.Kind} {c.RealServer!.Endpoint} {c.RealServer.Weight}")));
+    }
+
+    [Fact]
+    public void AServiceMovedToAnotherVirtualServer_IsNotDrained()
+    {
+        const string Group = """
+            virtual_server_group G {
+              10.0.0.4 80
+            }
+            virtual_server group G {
+              protocol TCP
+              lb_algo rr
+              real_server 10.0.0.9 80 {
+                weight 1
+              }
+            }
+
+            """;
+        int at = Base.IndexOf("virtual_server 10.0.0.4", StringComparison.Ordinal);
+        int end = Base.IndexOf("vrrp_instance", StringComparison.Ordinal);
+        DirectorReloadPlan plan = Plan(Base, Base.Remove(at, end - at).Insert(at, Group));
+        Assert.Equal(new[] { "[10.0.0.4]:tcp:80" }, plan.StoppedChecks);
+        Assert.Equal(new[] { "group G" }, plan.StartedChecks);
+        Assert.Empty(plan.Drains);
+        Assert.Empty(plan.Changes);
+    }
 }
