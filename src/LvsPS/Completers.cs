@@ -79,3 +79,25 @@ internal static class Completion
         }
     }
 }
+
+/// <summary>Completes -NetworkNamespace with the names ip netns knows (the entries of /run/netns); no folder: nothing.</summary>
+public sealed class NetworkNamespaceCompleter : IArgumentCompleter
+{
+    public const string NamedNamespaces = "/run/netns";
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        try
+        {
+            return Completion.From(Directory.EnumerateFileSystemEntries(NamedNamespaces).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal), wordToComplete).ToList();
+        }
+        catch (IOException)
+        {
+            return Array.Empty<CompletionResult>(); // completion must never fail the prompt
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return Array.Empty<CompletionResult>();
+        }
+    }
+}

@@ -16,6 +16,7 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
     /// <summary>The network namespace to administer: a name from ip netns (/run/netns/NAME) or a path such as /proc/1234/ns/net. The current namespace when omitted, or the namespace a piped object was read from. A namespace that does not exist stops the command with NetworkNamespaceNotFound.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NetworkNamespaceCompleter))]
     public string? NetworkNamespace { get; set; }
 
     /// <summary>Cancelled when the pipeline is stopped (Ctrl+C); loops over many inputs check it.</summary>

@@ -16,6 +16,30 @@ public sealed class CompletionTests(SessionFixture fixture) : IClassFixture<Sess
         return r.Output.Select(o => ((CompletionResult)o.BaseObject).CompletionText).ToArray();
     }
 
+    /// <summary>-NetworkNamespace offered file names of the current folder; it offers the namespaces of ip netns.</summary>
+    [Fact]
+    public void NetworkNamespace_completes_the_named_namespaces()
+    {
+        if (Environment.UserName != "root")
+            return; // creating a named namespace (ip netns add) needs root; the assertion below would prove nothing
+        string name = $"cmpl{Environment.ProcessId}";
+        using (var add = System.Diagnostics.Process.Start("ip", new[] { "netns", "add", name })!)
+        {
+            Assert.True(add.WaitForExit(10000) && add.ExitCode == 0, "ip netns add failed");
+        }
+        try
+        {
+            Assert.Equal(new[] { name }, Complete($"Get-LvsVirtualService -NetworkNamespace {name[..5]}"));
+            Assert.Equal(new[] { name }, Complete($"Add-LvsVip 10.0.0.3 -Interface lo -NetworkNamespace {name}"));
+            string[] all = Complete("Get-LvsInfo -NetworkNamespace ");
+            Assert.Equal(Directory.GetFileSystemEntries("/run/netns").Select(Path.GetFileName).Order(StringComparer.Ordinal), all);
+        }
+        finally
+        {
+            System.Diagnostics.Process.Start("ip", new[] { "netns", "delete", name })!.WaitForExit(10000);
+        }
+    }
+
     [Fact]
     public void Scheduler_completes_the_kernel_schedulers()
     {
