@@ -2,14 +2,18 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.RouteNetlink;
 
 namespace LvsPS;
 
-/// <summary>Completes -Scheduler with the kernel's scheduler names.</summary>
+/// <summary>
+/// Completes -Scheduler with the schedulers this kernel has: built in, loaded, or installed as an ip_vs_NAME module
+/// (the kernel loads those on first use). Every known name when the kernel's module lists cannot be read.
+/// </summary>
 public sealed class SchedulerCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-        => Completion.From(Schedulers.Names, wordToComplete);
+        => Completion.From(KernelSchedulers.OfRunningKernel() ?? Schedulers.Names, wordToComplete);
 }
 
 /// <summary>Completes -SchedulerFlag, with only the flags of the scheduler already given when there is one.</summary>
@@ -78,6 +82,22 @@ internal static class Completion
             yield return new CompletionResult(text, value, CompletionResultType.ParameterValue, value);
         }
     }
+
+    /// <summary>The link names of the namespace in -NetworkNamespace (or the current one) after <paramref name="first"/>; nothing when they cannot be read.</summary>
+    public static IEnumerable<CompletionResult> Links(IDictionary fakeBoundParameters, string word, params string[] first)
+    {
+        string? ns = fakeBoundParameters[nameof(LvsCmdletBase.NetworkNamespace)] as string;
+        try
+        {
+            using RouteNetlinkClient client = RouteNetlinkClient.Open(string.IsNullOrEmpty(ns) ? null : ns);
+            return From(first.Concat(client.GetLinks().Select(l => l.Name).Order(StringComparer.Ordinal)), word).ToList();
+        }
+        catch (Exception)
+        {
+            // Completion must never fail the prompt (a namespace that does not exist, no privilege): no list.
+            return Array.Empty<CompletionResult>();
+        }
+    }
 }
 
 /// <summary>Completes -NetworkNamespace with the names ip netns knows (the entries of /run/netns); no folder: nothing.</summary>
@@ -100,4 +120,18 @@ public sealed class NetworkNamespaceCompleter : IArgumentCompleter
             return Array.Empty<CompletionResult>();
         }
     }
+}
+
+/// <summary>Completes an interface name with the links of the namespace given by -NetworkNamespace, or of the current one; best effort.</summary>
+public sealed class InterfaceCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        => Completion.Links(fakeBoundParameters, wordToComplete);
+}
+
+/// <summary>Completes the interface of an ARP sysctl: all and default (net.ipv4.conf.all / .default), then the links.</summary>
+public sealed class ArpInterfaceCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        => Completion.Links(fakeBoundParameters, wordToComplete, "all", "default");
 }

@@ -90,12 +90,12 @@ public sealed class HealthCheckCmdletTests(SessionFixture fixture) : IClassFixtu
     [Fact]
     public void A_service_without_real_servers_or_a_missing_one_starts_nothing()
     {
-        _ps.Run("New-LvsVirtualService tcp/10.0.0.4:80");
-        PowerShellSession.Result empty = _ps.Invoke(Expect.CatchTerminating("Start-LvsHealthCheck tcp/10.0.0.4:80"));
+        _ps.Run("New-LvsVirtualService tcp/10.0.4.91:80");
+        PowerShellSession.Result empty = _ps.Invoke(Expect.CatchTerminating("Start-LvsHealthCheck tcp/10.0.4.91:80"));
         Assert.Contains("NoRealServerToCheck", ((ErrorRecord)empty.Output[0].BaseObject).FullyQualifiedErrorId);
-        PowerShellSession.Result missing = _ps.Invoke(Expect.CatchTerminating("Start-LvsHealthCheck tcp/10.9.9.9:80"));
+        PowerShellSession.Result missing = _ps.Invoke(Expect.CatchTerminating("Start-LvsHealthCheck tcp/10.9.4.91:80"));
         Assert.Contains("VirtualServiceNotFound", Ids(missing));
-        Assert.DoesNotContain(_ps.Run("Get-LvsHealthCheck"), o => o.ToString()!.Contains("10.0.0.4") || o.ToString()!.Contains("10.9.9.9"));
+        Assert.DoesNotContain(_ps.Run("Get-LvsHealthCheck"), o => o.ToString()!.Contains("10.0.4.91") || o.ToString()!.Contains("10.9.4.91"));
     }
 
     [Fact]

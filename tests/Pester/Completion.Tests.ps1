@@ -1,4 +1,8 @@
 # Tab completion as the console asks for it (TabExpansion2 with the cursor at the end of the line).
+BeforeDiscovery {
+    $script:IsRoot = (id -u) -eq '0'
+}
+
 BeforeAll {
     . $PSScriptRoot/Common.ps1
     function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches }
@@ -28,6 +32,23 @@ Describe 'Tab completion' {
     It 'completes -Forwarding with the names and the ipvsadm spellings' {
         $names = (Complete 'Add-LvsRealServer -Forwarding ').CompletionText
         foreach ($n in 'Route', 'Masquerade', 'Tunnel', 'DR', 'NAT', 'TUN') { $names | Should -Contain $n }
+    }
+
+    It 'completes -Interface with the links of the current namespace, not file names' {
+        (Complete 'Add-LvsVip 10.0.0.3 -Interface l').CompletionText | Should -Contain 'lo'
+        (Complete 'Get-LvsArpSuppression -Interface ').CompletionText | Select-Object -First 2 | Should -Be @('all', 'default')
+    }
+
+    It 'completes -NetworkNamespace with the namespaces of ip netns and -Interface with the links inside it' -Skip:(-not $IsRoot) {
+        # -Skip: creating a named namespace needs root.
+        $ns = "pcmpl$PID"
+        ip netns add $ns
+        try {
+            ip -n $ns link add pcmplA type veth peer name pcmplB
+            (Complete "Get-LvsVirtualService -NetworkNamespace pcmpl$PID").CompletionText | Should -Be $ns
+            (Complete "Add-LvsVip 10.0.0.3 -NetworkNamespace $ns -Interface ").CompletionText | Should -Be @('lo', 'pcmplA', 'pcmplB')
+        }
+        finally { ip netns delete $ns }
     }
 
     It 'completes -State of Get-LvsConnection with the kernel state names' {

@@ -41,6 +41,7 @@ public sealed class GetLvsArpSuppressionCommand : HostCmdletBase
     /// <summary>The interfaces to show (eth0, ens3). Every interface that is up and speaks ARP (not lo, not NOARP tunnels) when omitted.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ArpInterfaceCompleter))]
     public string[]? Interface { get; set; }
 
     protected override void ProcessRecord()
@@ -91,6 +92,7 @@ public sealed class SetLvsArpSuppressionCommand : HostCmdletBase
     /// <summary>The conf entries to write: 'all' (the default, which covers every interface), 'default' (future interfaces) or interface names such as eth0.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ArpInterfaceCompleter))]
     public string[] Interface { get; set; } = { "all" };
 
     /// <summary>Restores the kernel defaults (arp_ignore 0, arp_announce 0) instead: the host answers ARP for every local address again.</summary>

@@ -80,6 +80,7 @@ public abstract class HealthCheckDefinitionCmdletBase : LvsCmdletBase
     /// <summary>The interface to probe through (keepalived's bind_if; needed for IPv6 link-local real servers).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(InterfaceCompleter))]
     public string? BindInterface { get; set; }
 
     /// <summary>The firewall mark the probes carry (keepalived's fwmark on a checker: SO_MARK).</summary>

@@ -25,12 +25,14 @@ public abstract class RealServerHostCmdletBase : HostCmdletBase
     /// <summary>The ARP conf entries to write: 'all' by default (covers every NIC), or interface names.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ArpInterfaceCompleter))]
     public string[] ArpInterface { get; set; } = { "all" };
 
     /// <summary>The ipip tunnel interface of a TUN real server; tunl0 (the ipip module's own device) by default.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ValidateLength(1, 15)]
+    [ArgumentCompleter(typeof(InterfaceCompleter))]
     public string TunnelInterface { get; set; } = "tunl0";
 
     protected bool IsTunnel => InputParsing.ParseForwarding(Forwarding) == ForwardingMethod.Tunnel;

@@ -29,6 +29,7 @@ public sealed partial class StartLvsVrrpInstanceCommand
     [Parameter]
     [Alias("LvsSyncInterface")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(InterfaceCompleter))]
     public string? LvsSyncDaemonInterface { get; set; }
 
     /// <summary>The sync id of the IPVS sync daemon (keepalived's lvs_sync_daemon ... id N), 0 to 255; 0 by default.</summary>

@@ -84,6 +84,7 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
     /// <summary>The interface to speak VRRP on and to put the virtual addresses on, such as eth0 (keepalived's interface). It must exist in the network namespace and have an address of its own (IPv4) or a link-local address (IPv6).</summary>
     [Parameter(Mandatory = true, HelpMessage = "The interface to speak VRRP on, such as eth0.", ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(InterfaceCompleter))]
     public string Interface { get; set; } = null!;
 
     /// <summary>The virtual router id, 1 to 255 (keepalived's virtual_router_id); the same on every node of the virtual router and unique on the segment.</summary>
@@ -139,6 +140,7 @@ public sealed partial class StartLvsVrrpInstanceCommand : LvsCmdletBase
 
     /// <summary>Interfaces to track (keepalived's track_interface): "eth1" puts the instance in Fault while eth1 is down; "eth1 weight -20" lowers the priority by 20 instead (a positive weight is added while up).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(InterfaceCompleter))]
     public string[]? TrackInterface { get; set; }
 
     /// <summary>Checks to track (keepalived's vrrp_script and track_script), as hashtables: Name; Script, a script block that returns $true when healthy (it runs in a runspace of its own with LvsPS imported) or an executable with its arguments that exits 0 when healthy (such as '/usr/local/bin/check_web.sh --port 80'; it runs in the instance's network namespace and must exist and be executable when the instance starts); Interval (seconds between starts, 1; a run still going when the next is due skips that one); Timeout (seconds, the interval by default; a run past it is stopped, an executable with SIGTERM to its process group and SIGKILL 2 s later, and counts as a failure); Weight (0 = Fault while failing); Rise (1) and Fall (1). A check counts as up until its first result, which decides; then Fall failures in a row take it down and Rise successes in a row bring it up, as in keepalived.</summary>

@@ -106,6 +106,7 @@ public sealed class StartLvsSyncDaemonCommand : LvsCmdletBase
     /// <summary>The network interface that sends (master) or receives (backup) the multicast (ipvsadm --mcast-interface), at most 15 characters.</summary>
     [Parameter(Mandatory = true, Position = 1, HelpMessage = "The network interface of the multicast, such as eth0.")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(InterfaceCompleter))]
     public string Interface { get; set; } = null!;
 
     /// <summary>The sync id of the cluster (ipvsadm --syncid), 0 to 255; a backup with 0 accepts messages of every id.</summary>

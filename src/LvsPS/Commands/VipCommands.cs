@@ -49,6 +49,7 @@ public sealed class AddLvsVipCommand : HostCmdletBase
     /// <summary>The interface to bind it to: lo (the default, for DR real servers), an ipip tunnel such as tunl0 (TUN real servers), or the director's NIC.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(InterfaceCompleter))]
     public string Interface { get; set; } = "lo";
 
     /// <summary>The prefix length; 32 for IPv4 and 128 for IPv6 by default, as a VIP should be.</summary>
@@ -120,6 +121,7 @@ public sealed class GetLvsVipCommand : HostCmdletBase
     /// <summary>Only the bindings of this interface (lo, tunl0, eth0).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(InterfaceCompleter))]
     public string? Interface { get; set; }
 
     protected override void ProcessRecord()
@@ -168,6 +170,7 @@ public sealed class RemoveLvsVipCommand : HostCmdletBase
     /// <summary>The interface to unbind it from; every interface that has it when omitted.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(InterfaceCompleter))]
     public string? Interface { get; set; }
 
     protected override void ProcessRecord()
