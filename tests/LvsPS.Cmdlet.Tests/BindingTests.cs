@@ -67,6 +67,32 @@ public sealed class BindingTests(SessionFixture fixture) : IClassFixture<Session
         Expect.WhatIf(r, "Create virtual service (scheduler rr, one-packet, 0 real servers)", "udp/[2001:db8::1]:53");
     }
 
+    /// <summary>
+    /// Run without arguments, New-LvsVirtualService asked for InputObject[0] and refused the identity typed there.
+    /// It asks for -VirtualService and takes it; rows and hashtables still bind whole
+    /// (their scheduler shows), not as their bare VirtualService property.
+    /// </summary>
+    [Fact]
+    public void Without_arguments_New_asks_for_the_identity_and_piped_rows_still_bind_whole()
+    {
+        _ps.Host.Capture.PromptAnswers["VirtualService"] = "tcp/10.0.0.44:80";
+        try
+        {
+            PowerShellSession.Result asked = _ps.Invoke("New-LvsVirtualService -WhatIf");
+            Assert.Contains("[PROMPT VirtualService]", asked.HostText);
+            Expect.WhatIf(asked, "Create virtual service (scheduler wlc)", "tcp/10.0.0.44:80");
+        }
+        finally
+        {
+            _ps.Host.Capture.PromptAnswers.Remove("VirtualService");
+        }
+        // A row as Import-Csv gives it (every value a string); Pester's Views.Tests.ps1 round-trips real CSV, Clixml and JSON.
+        Expect.WhatIf(_ps.Invoke("[pscustomobject]@{ VirtualService = 'tcp/10.0.0.3:80'; Scheduler = 'rr'; Persistent = 'False' } | New-LvsVirtualService -WhatIf"),
+            "Create virtual service (scheduler rr, 0 real servers)", "tcp/10.0.0.3:80");
+        Expect.WhatIf(_ps.Invoke("@{ VirtualService = 'tcp/10.0.0.6:80'; Scheduler = 'lc' } | New-LvsVirtualService -WhatIf"),
+            "Create virtual service (scheduler lc, 0 real servers)", "tcp/10.0.0.6:80");
+    }
+
     [Fact]
     public void Records_bind_by_value_to_the_identity_of_their_service()
     {

@@ -9,7 +9,8 @@ namespace LvsPS.Commands;
 /// <remarks>
 /// <para>New-LvsVirtualService replaces ipvsadm -A (--add-service). Name the service by its identity
 /// (-VirtualService tcp/10.0.0.3:80, udp/[2001:db8::1]:53, fwmark/3, fwmark/3/ipv6), by -Protocol, -Address
-/// and -Port (ipvsadm -t, -u, --sctp-service), or by -FirewallMark and -AddressFamily (ipvsadm -f, -6).</para>
+/// and -Port (ipvsadm -t, -u, --sctp-service), or by -FirewallMark and -AddressFamily (ipvsadm -f, -6). Run
+/// without arguments, it asks for the identity.</para>
 /// <para>The service options are ipvsadm's: -Scheduler (-s, wlc when omitted), -SchedulerFlag (-b),
 /// -Persistent and -PersistenceTimeout (-p [timeout], 360 s by default, as ipvsadm), -PersistenceNetmask (-M),
 /// -OnePacket (-o) and -PersistenceEngine (--pe). The forwarding method (NAT, DR, TUN) is not a service
@@ -84,19 +85,31 @@ namespace LvsPS.Commands;
 /// <seealso cref="SetLvsVirtualServiceCommand"/>
 /// <seealso cref="RemoveLvsVirtualServiceCommand"/>
 /// <seealso cref="AddLvsRealServerCommand"/>
-[Cmdlet(VerbsCommon.New, "LvsVirtualService", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "LvsVirtualService", DefaultParameterSetName = IdentitySet, SupportsShouldProcess = true)]
 [OutputType(typeof(LvsVirtualService))]
 public sealed class NewLvsVirtualServiceCommand : VirtualServiceSelectorCmdletBase
 {
-    // The default set, so that a piped VirtualService record binds whole (scheduler, real
-    // servers) rather than being converted to its bare identity.
+    // Not the default set: run without arguments, New-LvsVirtualService asks for the identity. Piped records and
+    // rows still bind here whole (scheduler, real servers): this command's -VirtualService takes no property by
+    // name and refuses whole services (NotAWholeService), so PowerShell moves on to this set.
     public const string InputObjectSet = "InputObject";
 
     /// <summary>Whole services, with their real servers: objects from Get-LvsVirtualService (possibly of another namespace), their deserialized copies (Import-Clixml, jobs, remoting), rows of Import-Csv, objects of ConvertFrom-Json or hashtables, read by property name (VirtualService, Scheduler, SchedulerFlags, Persistent, PersistenceTimeout, PersistenceNetmask, OnePacket, PersistenceEngine, RealServers). Piped or given as an array, they go in netlink batches per namespace.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet, HelpMessage = "Services to create, with their real servers.")]
     public LvsVirtualService[] InputObject { get; set; } = null!;
 
-    /// <summary>The scheduler (ipvsadm -s): rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos. wlc when omitted, as with ipvsadm. Tab completion lists them.</summary>
+    /// <summary>The virtual service, as its identity: "tcp/10.0.0.3:80", "udp/[2001:db8::1]:53", "sctp/10.0.0.3:9", "fwmark/3" or "fwmark/3/ipv6" (ipvsadm -t, -u, --sctp-service, -f); asked for when the command is run without arguments. Piped strings bind here; piped service objects and rows bind to -InputObject and are created whole.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = IdentitySet, HelpMessage = "The virtual service: tcp/10.0.0.3:80, udp/[2001:db8::1]:53, fwmark/3 or fwmark/3/ipv6.")]
+    [ArgumentCompleter(typeof(VirtualServiceCompleter))]
+    [VirtualServiceTransformation]
+    [NotAWholeService]
+    public new VirtualServiceIdentity VirtualService
+    {
+        get => base.VirtualService;
+        set => base.VirtualService = value;
+    }
+
+    /// <summary>The scheduler (ipvsadm -s): rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos. wlc when omitted, as with ipvsadm. Tab completion offers those this kernel has (built in, loaded, or installed as an ip_vs_NAME module).</summary>
     [Parameter(ParameterSetName = IdentitySet)]
     [Parameter(ParameterSetName = AddressSet)]
     [Parameter(ParameterSetName = FirewallMarkSet)]
