@@ -82,15 +82,13 @@ public sealed class DirectorLabTests : IDisposable
             foreach (int last in new[] { 2, 3, 4 })
                 Listen(ns.Name, last);
 
-        KeepalivedReadResult read = KeepalivedConfigurationReader.ReadFile(conf, new KeepalivedReadOptions { ConfigId = "lab" });
-        Assert.False(read.HasErrors, string.Join('\n', read.Errors));
-        RunningDirector director = RunningDirector.Start(read.Configuration, new DirectorRunOptions
+        RunningDirector director = RunningDirector.Start(KeepalivedFile.Read(conf), new DirectorRunOptions
         {
             Name = "lab",
             NetworkNamespace = _lvsps.Name,
             OpenIpvs = ns => IpvsClient.Open(ns),
         });
-        using Process keepalived = StartKeepalived(conf);
+        using KeepalivedDaemon keepalived = new KeepalivedDaemon(_keepalived.Name, conf, _dir, checkerOnly: true).Start();
         try
         {
             string[] all =
@@ -117,16 +115,13 @@ public sealed class DirectorLabTests : IDisposable
             BothReach("heal", all.Order(StringComparer.Ordinal).ToArray(), keepalived);
 
             await director.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            StopKeepalived(keepalived);
+            keepalived.Stop();
             Assert.Empty(_lvsps.SavedRules());
             Assert.Equal(_keepalived.SavedRules(), _lvsps.SavedRules());
         }
         finally
         {
             await director.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            if (!keepalived.HasExited)
-                keepalived.Kill(entireProcessTree: true);
-            keepalived.WaitForExit(5000);
         }
     }
 
@@ -174,44 +169,34 @@ public sealed class DirectorLabTests : IDisposable
         foreach (LabNamespace ns in new[] { _keepalived, _lvsps })
             foreach (int last in new[] { 2, 3, 6 })
                 Listen(ns.Name, last);
-        RunningDirector director = RunningDirector.Start(Read(conf), new DirectorRunOptions
+        RunningDirector director = RunningDirector.Start(KeepalivedFile.Read(conf), new DirectorRunOptions
         {
             Name = "lab",
             NetworkNamespace = _lvsps.Name,
             OpenIpvs = ns => IpvsClient.Open(ns),
             DrainTimeout = TimeSpan.FromSeconds(30),
         });
-        using Process keepalived = StartKeepalived(conf);
+        using KeepalivedDaemon keepalived = new KeepalivedDaemon(_keepalived.Name, conf, _dir, checkerOnly: true).Start();
         try
         {
             BothReach("start", AfterEdit[0].Order(StringComparer.Ordinal).ToArray(), keepalived);
             for (int step = 1; step < AfterEdit.Length; step++)
             {
                 File.WriteAllText(conf, Edited(step));
-                DirectorReloadResult result = director.Reload(Read(conf));
+                DirectorReloadResult result = director.Reload(KeepalivedFile.Read(conf));
                 Assert.Empty(result.Errors);
-                Shell.Run("kill", "-HUP", keepalived.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                keepalived.Reload();
                 BothReach($"edit {step}", AfterEdit[step].Order(StringComparer.Ordinal).ToArray(), keepalived);
             }
         }
         finally
         {
             await director.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            if (!keepalived.HasExited)
-                keepalived.Kill(entireProcessTree: true);
-            keepalived.WaitForExit(5000);
         }
     }
 
-    private static DirectorConfiguration Read(string conf)
-    {
-        KeepalivedReadResult read = KeepalivedConfigurationReader.ReadFile(conf, new KeepalivedReadOptions { ConfigId = "lab" });
-        Assert.False(read.HasErrors, string.Join('\n', read.Errors));
-        return read.Configuration;
-    }
-
     /// <summary>Both tables reach <paramref name="expected"/> (each at its own pace: the checks' timers are independent).</summary>
-    private void BothReach(string stage, string[] expected, Process keepalived)
+    private void BothReach(string stage, string[] expected, KeepalivedDaemon keepalived)
     {
         var watch = Stopwatch.StartNew();
         IReadOnlyList<string> theirs = [], ours = [];
@@ -224,7 +209,7 @@ public sealed class DirectorLabTests : IDisposable
             Thread.Sleep(100);
         }
         Assert.Fail($"{stage}: after {watch.Elapsed.TotalSeconds:0.#} s\nexpected:\n{string.Join('\n', expected)}\nkeepalived (ipvsadm -Sn):\n{string.Join('\n', theirs)}\n"
-            + $"LvsPS (ipvsadm -Sn):\n{string.Join('\n', ours)}\nkeepalived's log:\n{Log()}");
+            + $"LvsPS (ipvsadm -Sn):\n{string.Join('\n', ours)}\nkeepalived's log:\n{keepalived.Log}");
     }
 
     private void Listen(string ns, int last)
@@ -237,21 +222,4 @@ public sealed class DirectorLabTests : IDisposable
         });
         _listeners[(ns, last)] = listener;
     }
-
-    /// <summary>keepalived in a session of its own: on SIGHUP it signals its process group (the lab VM's test host died of it).</summary>
-    private Process StartKeepalived(string conf)
-    {
-        var info = new ProcessStartInfo("sh") { UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add($"exec setsid ip netns exec {_keepalived.Name} keepalived -C -n -l -D -f {conf} -p {_dir}/k.pid -c {_dir}/c.pid -r {_dir}/v.pid > {_dir}/log 2>&1");
-        return Process.Start(info)!;
-    }
-
-    private static void StopKeepalived(Process keepalived)
-    {
-        Shell.Run("kill", "-TERM", keepalived.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.True(keepalived.WaitForExit(60_000), "keepalived did not stop within 60 s of SIGTERM");
-    }
-
-    private string Log() => File.Exists(Path.Combine(_dir, "log")) ? File.ReadAllText(Path.Combine(_dir, "log")) : "";
 }
