@@ -13,12 +13,13 @@ namespace LvsPS.Commands;
 /// <para>- a virtual_server or vrrp_instance whose definition did not change keeps running untouched: its checks keep their
 /// state and timers, its VRRP instance its state (keepalived restarts every timer and forgets failures);</para>
 /// <para>- a changed virtual_server is edited in place (scheduler, persistence, real servers' weights and thresholds) and
-/// its checks restart; a changed vrrp_instance restarts;</para>
+/// its checks restart; a vrrp_instance changed only in priority, nopreempt or preempt_delay takes the new values in place
+/// and keeps its state (keepalived restarts it); any other change restarts the instance;</para>
 /// <para>- a removed real server or service is drained: weight 0 at once, removed when its connections have ended or after
 /// Start-LvsDirector's -DrainTimeout (keepalived deletes it at once and cuts its connections);</para>
 /// <para>- a service of the file that was removed or edited by hand is put back, with a warning saying so.</para>
 /// <para>-WhatIf prints the plan and changes nothing. -Verbose writes each action. The result is a DirectorReloadResult:
-/// Plan (Changes, Drains, RestartedChecks, StartedInstances, Repairs, Unchanged, ...), Errors and Notes.</para>
+/// Plan (Changes, Drains, RestartedChecks, StartedInstances, TunedInstances, Repairs, Unchanged, ...), Errors and Notes.</para>
 /// </remarks>
 /// <example title="See what a reload would do">
 /// <code>

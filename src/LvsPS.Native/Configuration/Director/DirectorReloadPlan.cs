@@ -20,6 +20,8 @@ public sealed record DirectorReloadPlan
     public IReadOnlyList<string> StartedChecks { get; init; } = [];
     public IReadOnlyList<string> StoppedInstances { get; init; } = [];
     public IReadOnlyList<string> StartedInstances { get; init; } = [];
+    /// <summary>Instances changed only in priority or preemption: set in place, their VRRP state kept.</summary>
+    public IReadOnlyList<VrrpInstanceTuning> TunedInstances { get; init; } = [];
     public IpvsTimeouts? Timeouts { get; init; }
     /// <summary>What differed from the last configuration in the kernel (hand edits) and is put back.</summary>
     public IReadOnlyList<string> Repairs { get; init; } = [];
@@ -27,7 +29,7 @@ public sealed record DirectorReloadPlan
     public int Unchanged { get; init; }
 
     public bool IsEmpty => Changes.Count == 0 && Drains.Count == 0 && RestartedChecks.Count == 0 && StoppedChecks.Count == 0
-        && StartedChecks.Count == 0 && StoppedInstances.Count == 0 && StartedInstances.Count == 0 && Timeouts is null;
+        && StartedChecks.Count == 0 && StoppedInstances.Count == 0 && StartedInstances.Count == 0 && TunedInstances.Count == 0 && Timeouts is null;
 
     /// <summary>One line per action, as -WhatIf prints them.</summary>
     public IEnumerable<string> Describe()
@@ -53,6 +55,8 @@ public sealed record DirectorReloadPlan
             yield return $"stop VRRP instance {name}";
         foreach (string name in StartedInstances)
             yield return $"start VRRP instance {name}";
+        foreach (VrrpInstanceTuning tuning in TunedInstances)
+            yield return $"set VRRP instance {tuning} (its state kept)";
         if (Timeouts is { } t)
             yield return $"set IPVS timeouts tcp {t.TcpSeconds} tcpfin {t.TcpFinSeconds} udp {t.UdpSeconds}";
         yield return $"keep {Unchanged} virtual server(s) and VRRP instance(s) as they run";

@@ -79,11 +79,17 @@ public static class DirectorReloadPlanner
         var oldInstances = old.VrrpInstances.ToDictionary(i => i.Name);
         var stoppedInstances = new List<string>();
         var startedInstances = new List<string>();
+        var tunedInstances = new List<VrrpInstanceTuning>();
         foreach (VrrpInstanceDefinition i in next.VrrpInstances)
         {
             if (oldInstances.TryGetValue(i.Name, out VrrpInstanceDefinition? was) && SameInstance(was, old, i, next))
             {
                 unchanged++;
+                continue;
+            }
+            if (was is not null && VrrpInstanceTuning.Between(was, i, (a, b) => SameInstance(a, old, b, next)) is { } tuning)
+            {
+                tunedInstances.Add(tuning);
                 continue;
             }
             if (was is not null)
@@ -102,6 +108,7 @@ public static class DirectorReloadPlanner
             StartedChecks = started,
             StoppedInstances = stoppedInstances,
             StartedInstances = startedInstances,
+            TunedInstances = tunedInstances,
             Timeouts = t is not null && !DirectorReloadPlan.SameDefinition(t, old.Global.LvsTimeouts) ? new IpvsTimeouts(t.TcpSeconds ?? 0, t.TcpFinSeconds ?? 0, t.UdpSeconds ?? 0) : null,
             Repairs = repairs,
             Unchanged = unchanged,

@@ -3,6 +3,8 @@ using LvsPS.Native.Health;
 using LvsPS.Native.Health.Engine;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Netlink;
+using LvsPS.Native.Runtime;
+using LvsPS.Native.Vrrp;
 
 namespace LvsPS.Native.Configuration.Director;
 
@@ -88,8 +90,38 @@ public sealed partial class RunningDirector
                     StartChecks(id, services);
             foreach (DirectorVrrpInstance i in prepared.Vrrp.Where(i => plan.StartedInstances.Contains(i.Options.Name)))
                 StartInstance(i);
+            foreach (VrrpInstanceTuning tuning in plan.TunedInstances)
+                Tune(tuning, prepared);
             Reloads++;
             return new DirectorReloadResult(plan, errors, notes);
+        }
+    }
+
+    /// <summary>Sets a running instance's priority or preemption in place; one that is not running (any more) starts from the new file.</summary>
+    private void Tune(VrrpInstanceTuning tuning, Prepared prepared)
+    {
+        VrrpInstance? instance;
+        lock (_sync)
+            _instances.TryGetValue(tuning.Name, out instance);
+        if (instance is not null && TryTune(instance, tuning))
+            return;
+        Take(_instances, tuning.Name);
+        StartInstance(prepared.Vrrp.Single(i => i.Options.Name == tuning.Name));
+    }
+
+    private static bool TryTune(VrrpInstance instance, VrrpInstanceTuning tuning)
+    {
+        try
+        {
+            if (tuning.Priority is { } priority)
+                instance.SetPriority(priority);
+            if (tuning.Preempt is { } preempt)
+                instance.SetPreempt(preempt, tuning.PreemptDelay);
+            return true;
+        }
+        catch (WorkerStoppedException)
+        {
+            return false;
         }
     }
 

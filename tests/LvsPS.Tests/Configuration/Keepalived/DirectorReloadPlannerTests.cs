@@ -173,4 +173,38 @@ public sealed class DirectorReloadPlannerTests
         Assert.Empty(plan.Drains);
         Assert.Empty(plan.Changes);
     }
+
+    [Fact]
+    public void PriorityOrPreemptionChange_TunesTheInstanceInPlace_NothingElseRestarts()
+    {
+        string before = Base.Replace("virtual_router_id 1", "virtual_router_id 1\n  priority 100");
+        DirectorReloadPlan plan = Plan(before, before.Replace("priority 100", "priority 150\n  nopreempt"));
+        VrrpInstanceTuning tuning = Assert.Single(plan.TunedInstances);
+        Assert.Equal(new VrrpInstanceTuning("V1", 150, false, TimeSpan.Zero), tuning);
+        Assert.Empty(plan.StoppedInstances);
+        Assert.Empty(plan.StartedInstances);
+        Assert.Empty(plan.Changes);
+        Assert.False(plan.IsEmpty);
+        Assert.Contains("set VRRP instance V1: priority 150, nopreempt (its state kept)", plan.Describe());
+
+        plan = Plan(before, before.Replace("priority 100", "priority 100\n  preempt_delay 5"));
+        Assert.Equal(new VrrpInstanceTuning("V1", null, true, TimeSpan.FromSeconds(5)), Assert.Single(plan.TunedInstances));
+    }
+
+    [Fact]
+    public void PriorityChangeWithAnotherChange_OrToOrFrom255_RestartsTheInstance()
+    {
+        string before = Base.Replace("virtual_router_id 1", "virtual_router_id 1\n  priority 100");
+        foreach (string next in new[]
+        {
+            before.Replace("priority 100", "priority 150").Replace("    10.0.0.3\n", "    10.0.0.5\n"),
+            before.Replace("priority 100", "priority 255"),
+        })
+        {
+            DirectorReloadPlan plan = Plan(before, next);
+            Assert.Empty(plan.TunedInstances);
+            Assert.Equal(new[] { "V1" }, plan.StoppedInstances);
+            Assert.Equal(new[] { "V1" }, plan.StartedInstances);
+        }
+    }
 }
