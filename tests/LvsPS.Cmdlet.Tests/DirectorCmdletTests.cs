@@ -10,6 +10,7 @@ namespace LvsPS.Cmdlet.Tests;
 /// acting on it (a real closed port), stop cleaning as keepalived does, and files or settings that
 /// cannot run changing nothing.
 /// </summary>
+[Collection(HealthWorkersCollection.Name)]
 public sealed class DirectorCmdletTests(SessionFixture fixture) : IClassFixture<SessionFixture>, IDisposable
 {
     private readonly PowerShellSession _ps = fixture.Session;
@@ -84,10 +85,14 @@ public sealed class DirectorCmdletTests(SessionFixture fixture) : IClassFixture<
     [Fact]
     public void HealthEngine_TakesAFailingRealServerOut()
     {
-        int closed = ClosedPort();
+        // Both real servers listen at start, so the start table holds both whenever it is read (the first
+        // check runs 1 s after the start: under load the read came after it); then one stops listening.
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         int open = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var failing = new TcpListener(IPAddress.Loopback, 0);
+        failing.Start();
+        int closed = ((IPEndPoint)failing.LocalEndpoint).Port;
         string file = Write($$"""
             virtual_server 10.0.0.3 80 {
               protocol TCP
@@ -112,7 +117,9 @@ public sealed class DirectorCmdletTests(SessionFixture fixture) : IClassFixture<
             """);
         PowerShellSession.Result r = _ps.Invoke("$null = Start-LvsDirector $args[0] -NoHostCheck -Name h", file);
         Assert.Empty(r.AllErrors);
-        Assert.Contains($"-a -t 10.0.0.3:80 -r 127.0.0.1:{closed} -m -w 2", _ipvs.Rules());
+        Assert.Equal(new[] { "-A -t 10.0.0.3:80 -s wrr", $"-a -t 10.0.0.3:80 -r 127.0.0.1:{open} -m -w 2", $"-a -t 10.0.0.3:80 -r 127.0.0.1:{closed} -m -w 2" }.Order(StringComparer.Ordinal),
+            _ipvs.Rules().Order(StringComparer.Ordinal));
+        failing.Stop();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (DateTime.UtcNow < deadline && _ipvs.Rules().Any(l => l.Contains($":{closed} ")))
             Thread.Sleep(100);
@@ -226,12 +233,5 @@ public sealed class DirectorCmdletTests(SessionFixture fixture) : IClassFixture<
         r = _ps.Invoke("Update-LvsDirector $args[0] -NoHostCheck", file);
         Assert.Contains(r.AllErrors, e => e.FullyQualifiedErrorId.StartsWith("DirectorNotStarted", StringComparison.Ordinal));
         Assert.Equal(before, _ipvs.Rules());
-    }
-
-    private static int ClosedPort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }

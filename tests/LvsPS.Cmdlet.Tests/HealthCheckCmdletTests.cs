@@ -10,6 +10,7 @@ namespace LvsPS.Cmdlet.Tests;
 /// The health-check cmdlets against the in-memory IPVS, with real TCP listeners on 127.0.0.1 as real
 /// servers: parameters refused before anything starts, then start, wait, read, stop, and what IPVS holds.
 /// </summary>
+[Collection(HealthWorkersCollection.Name)]
 public sealed class HealthCheckCmdletTests(SessionFixture fixture) : IClassFixture<SessionFixture>, IDisposable
 {
     private readonly PowerShellSession _ps = fixture.Session;

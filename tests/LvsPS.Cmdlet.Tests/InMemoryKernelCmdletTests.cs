@@ -9,6 +9,7 @@ namespace LvsPS.Cmdlet.Tests;
 /// kernel, errnos included), what they changed is read back with the cmdlets themselves.
 /// Assertions use strings only, so they hold however the module loads its core.
 /// </summary>
+[Collection(DrainStoreCollection.Name)]
 public sealed class InMemoryKernelCmdletTests(SessionFixture fixture) : IClassFixture<SessionFixture>, IDisposable
 {
     private readonly PowerShellSession _ps = fixture.Session;

@@ -17,6 +17,7 @@ namespace LvsPS.Cmdlet.Tests;
 /// validation before any kernel access, views of constructed objects, export of constructed
 /// services, and files that are refused before anything is applied.
 /// </summary>
+[Collection(DrainStoreCollection.Name)]
 public sealed class OperationsCmdletTests(SessionFixture fixture) : IClassFixture<SessionFixture>, IDisposable
 {
     private readonly PowerShellSession _ps = fixture.Session;

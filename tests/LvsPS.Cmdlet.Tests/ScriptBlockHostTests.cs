@@ -85,22 +85,22 @@ public sealed class ScriptBlockHostTests(SessionFixture fixture) : IClassFixture
     [Fact]
     public void Two_runspaces_run_two_blocks_at_once()
     {
-        // Two sleeps of 1 s each on a pool of two finish in about 1 s, not 2.
+        // Each block waits at a rendezvous for the other: both get there only if they run at the same time
+        // (one after the other, the first would give up after 20 s). No stopwatch: a loaded machine cannot fail it.
         var results = _ps.Run("""
             $h = [LvsPS.Runtime.ScriptBlockHost]::new(2)
             try {
                 $o = [LvsPS.Native.Runtime.ScriptRunOptions]::Default
                 $none = [Threading.CancellationToken]::None
-                $warm = $h.InvokeAsync('1', @(), $o, $none).GetAwaiter().GetResult()
-                $sw = [Diagnostics.Stopwatch]::StartNew()
-                $a = $h.InvokeAsync('[Threading.Thread]::Sleep(1000); 1', @(), $o, $none)
-                $b = $h.InvokeAsync('[Threading.Thread]::Sleep(1000); 2', @(), $o, $none)
+                $meet = [Threading.Barrier]::new(2)
+                $a = $h.InvokeAsync('if ($args[0].SignalAndWait(20000)) { 1 } else { throw "alone" }', @($meet), $o, $none)
+                $b = $h.InvokeAsync('if ($args[0].SignalAndWait(20000)) { 2 } else { throw "alone" }', @($meet), $o, $none)
                 [Threading.Tasks.Task]::WaitAll(@($a, $b))
-                $sw.Elapsed.TotalSeconds
+                "$($a.Result.Message)$($b.Result.Message)"
                 $a.Result.Value + $b.Result.Value
             } finally { $h.Dispose() }
             """).Select(o => o.BaseObject).ToArray();
-        Assert.InRange((double)results[0], 0.9, 1.9);
+        Assert.Equal("", results[0]);
         Assert.Equal(3, results[1]);
     }
 }

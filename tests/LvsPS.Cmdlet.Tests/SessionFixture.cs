@@ -12,6 +12,24 @@ public sealed class SessionFixture : IDisposable
     public void Dispose() => Session.Dispose();
 }
 
+/// <summary>
+/// The classes whose cmdlets start health checks or directors. Their engines are the process's, not the
+/// session's (Get-LvsHealthCheck lists every one, a class's clean-up stops every one), so these classes
+/// run one after another, never side by side.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class HealthWorkersCollection
+{
+    public const string Name = "health workers";
+}
+
+/// <summary>The classes that point $env:LVSPS_DRAIN_DIR (one per process) at a directory of their own: one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class DrainStoreCollection
+{
+    public const string Name = "drain store";
+}
+
 /// <summary>Shared assertions on what a hosted script produced.</summary>
 public static class Expect
 {

@@ -116,5 +116,15 @@ public sealed class PowerShellSession : IDisposable
     /// <summary>Table headers come with colour codes even under PlainText in a hosted engine; tests read the text.</summary>
     public static string StripAnsi(string text) => System.Text.RegularExpressions.Regex.Replace(text, "\x1b\\[[0-9;]*[A-Za-z]", "");
 
-    public void Dispose() => _runspace.Dispose();
+    /// <summary>
+    /// Ends the session as a user's ends: the module is removed first, and Remove-Module stops what this
+    /// session started (VRRP instances, health checks, directors: the runtime's orderly shutdown of this
+    /// runspace's workers), so nothing outlives the test that started it; then the runspace closes.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_runspace.RunspaceStateInfo.State == RunspaceState.Opened && _runspace.RunspaceAvailability == RunspaceAvailability.Available)
+            Invoke("Get-Module LvsPS | Remove-Module");
+        _runspace.Dispose();
+    }
 }
