@@ -102,12 +102,16 @@ public sealed class Supervisor
     }
 
     /// <summary>Stops every worker (pwsh exit), then terminates the scripts still running and runs the clean-ups.</summary>
-    public Task<ShutdownReport> ShutdownAllAsync(TimeSpan timeout) => ShutdownAsync(_ => true, timeout);
+    public Task<ShutdownReport> ShutdownAllAsync(TimeSpan timeout) => ShutdownAsync(_ => true, timeout, evenIfNoneChosen: true);
 
-    /// <summary>Stops the workers <paramref name="owner"/> started (the module removed from one session); scripts and clean-ups follow only when no worker is left.</summary>
-    public Task<ShutdownReport> ShutdownOwnedByAsync(object owner, TimeSpan timeout) => ShutdownAsync(e => Equals(e.Owner, owner), timeout);
+    /// <summary>
+    /// Stops the workers <paramref name="owner"/> started (the module removed from one session); scripts and
+    /// clean-ups follow only when no worker is left and this owner had some: an owner that started nothing
+    /// (a session that only read) leaves the runner's scripts alone, since none of them can be its leftovers.
+    /// </summary>
+    public Task<ShutdownReport> ShutdownOwnedByAsync(object owner, TimeSpan timeout) => ShutdownAsync(e => Equals(e.Owner, owner), timeout, evenIfNoneChosen: false);
 
-    private async Task<ShutdownReport> ShutdownAsync(Func<Entry, bool> select, TimeSpan timeout)
+    private async Task<ShutdownReport> ShutdownAsync(Func<Entry, bool> select, TimeSpan timeout, bool evenIfNoneChosen)
     {
         var clock = Stopwatch.StartNew();
         Entry[] chosen;
@@ -123,7 +127,7 @@ public sealed class Supervisor
         lock (_lock)
         {
             _entries.RemoveAll(e => chosen.Contains(e));
-            empty = _entries.All(e => !e.Worker.IsRunning);
+            empty = _entries.All(e => !e.Worker.IsRunning) && (chosen.Length > 0 || evenIfNoneChosen);
         }
         if (empty)
         {

@@ -149,6 +149,29 @@ public sealed class SupervisorTests
     }
 
     [Fact]
+    public async Task An_owner_that_started_nothing_leaves_the_scripts_and_the_cleanups_alone()
+    {
+        var log = new ConcurrentQueue<string>();
+        var runner = new ProcessRunner();
+        var supervisor = new Supervisor(runner);
+        supervisor.AddCleanup("pool", () => { log.Enqueue("cleanup"); return Task.CompletedTask; });
+        using var cts = new CancellationTokenSource();
+        // A script of the process that no worker of this owner started (another caller of the runner).
+        Task<ScriptResult> script = runner.RunAsync(new ScriptCommand("/bin/sleep", new[] { "30" }), new ScriptRunOptions { Timeout = TimeSpan.FromMinutes(1) }, cts.Token);
+        Assert.True(SpinWait.SpinUntil(() => runner.ActiveCount == 1, TimeSpan.FromSeconds(5)));
+
+        ShutdownReport report = await supervisor.ShutdownOwnedByAsync("a session that only read", TimeSpan.FromSeconds(5));
+
+        Assert.Empty(report.Workers);
+        Assert.False(report.ScriptsTerminated);
+        Assert.Empty(log);
+        Assert.False(script.IsCompleted);
+        Assert.Equal(1, runner.ActiveCount);
+        cts.Cancel();
+        await script;
+    }
+
+    [Fact]
     public async Task A_running_name_is_taken_an_ended_one_is_replaced_and_stop_removes()
     {
         var log = new ConcurrentQueue<string>();
