@@ -73,6 +73,8 @@ public static partial class ErrorMapper
     public const string ConfigurationFileTooLarge = nameof(ConfigurationFileTooLarge);
     public const string ConfigurationFileEmpty = nameof(ConfigurationFileEmpty);
     public const string ConfigurationFileTruncated = nameof(ConfigurationFileTruncated);
+    /// <summary>Import-LvsConfiguration -Replace would remove objects, and the session cannot ask for the confirmation that needs.</summary>
+    public const string ReplaceNotConfirmed = nameof(ReplaceNotConfirmed);
     public const string ConfigurationFileNotWritten = nameof(ConfigurationFileNotWritten);
     public const string MetricFileNotWritten = nameof(MetricFileNotWritten);
     public const string SyncDaemonExists = nameof(SyncDaemonExists);
@@ -193,6 +195,7 @@ public static partial class ErrorMapper
         [ConfigurationFileTooLarge] = new(ErrorCategory.LimitsExceeded, false, _ => "Check the path: a saved table of a million real servers is far smaller."),
         [ConfigurationFileEmpty] = new(ErrorCategory.InvalidData, false, _ => "Check the file; add -Force to clear the table from it."),
         [ConfigurationFileTruncated] = new(ErrorCategory.InvalidData, false, _ => "End the file with a line break if it is complete, or add -Force."),
+        [ReplaceNotConfirmed] = new(ErrorCategory.InvalidOperation, true, _ => "Add -Confirm:$false (or -Force) to replace the table without asking; -WhatIf first lists each change, removals included."),
         [ConfigurationFileNotWritten] = new(ErrorCategory.WriteError),
         [MetricFileNotWritten] = new(ErrorCategory.WriteError),
         [SyncDaemonExists] = new(ErrorCategory.ResourceExists, false, _ => "Stop it first (Stop-LvsSyncDaemon); Get-LvsSyncDaemon lists the daemons that run."),

@@ -85,3 +85,48 @@ Get-LvsVirtualService -ErrorAction SilentlyContinue
         $Error[0].FullyQualifiedErrorId | Should -BeLike 'IpvsNotAvailable,*'
     }
 }
+
+Describe 'Import-LvsConfiguration -Replace in a session that cannot ask' {
+    # A child pwsh -NonInteractive (a cron job, a CI step) on the module's in-memory IPVS: -Replace would remove
+    # tcp/10.0.0.4:80, which needs a confirmation this session cannot give. One child for every case, to stay fast.
+    It 'stops with ReplaceNotConfirmed and changes nothing; -WhatIf, -Confirm:$false and -Force do as before' {
+        $rules = Join-Path $TestDrive 'web.rules'
+        "-A -t 10.0.0.3:80 -s rr`n-A -t 10.0.0.5:80 -s wlc`n" | Set-Content -NoNewline $rules
+        $r = Invoke-ChildPwsh -Width 200 @"
+`$seam = (Get-Module LvsPS).ImplementingAssembly.GetType('LvsPS.Testing.InMemoryIpvsSeam')
+`$null = `$seam.GetMethod('Install', [Reflection.BindingFlags]'Static,NonPublic').Invoke(`$null, @())
+function Reset { Clear-LvsVirtualService -Confirm:`$false; New-LvsVirtualService tcp/10.0.0.3:80 -Scheduler wlc | Out-Null; New-LvsVirtualService tcp/10.0.0.4:80 | Out-Null }
+function Table { (Get-LvsVirtualService | ForEach-Object { "`$(`$_.VirtualService)=`$(`$_.Scheduler)" }) -join ',' }
+Reset
+try { Import-LvsConfiguration '$rules' -Replace; 'not stopped' } catch {
+    "id=`$(`$_.FullyQualifiedErrorId) category=`$(`$_.CategoryInfo.Category) target=`$(`$_.TargetObject)"
+    "message=`$(`$_.Exception.Message)"
+    "advice=`$(`$_.ErrorDetails.RecommendedAction)"
+}
+"unasked: `$(Table)"
+Import-LvsConfiguration '$rules' -Replace -WhatIf
+"whatif: `$(Table)"
+`$s = Import-LvsConfiguration '$rules' -Replace -Confirm:`$false
+"confirm-false: `$(Table) removed=`$(`$s.Removed)"
+Reset
+`$s = Import-LvsConfiguration '$rules' -Replace -Force
+"force: `$(Table) removed=`$(`$s.Removed)"
+Reset
+Import-LvsConfiguration '$rules' -Replace
+"@
+        $before = 'tcp/10.0.0.3:80=wlc,tcp/10.0.0.4:80=wlc'
+        $after = 'tcp/10.0.0.3:80=rr,tcp/10.0.0.5:80=wlc'
+        $r.Text | Should -Match ([regex]::Escape("id=ReplaceNotConfirmed,LvsPS.Commands.ImportLvsConfigurationCommand category=InvalidOperation target=$rules"))
+        $r.Text | Should -Match 'message=Replacing the IPVS table with .*web\.rules removes 1 objects .* cannot ask for \(it is non-interactive\): nothing was changed\.'
+        $r.Text | Should -Match 'advice=Add -Confirm:\$false \(or -Force\)'
+        $r.Text | Should -Not -Match 'not stopped'
+        $r.Text | Should -Match ([regex]::Escape("unasked: $before"))
+        $r.Text | Should -Match 'What if: Performing the operation "Remove virtual service and its real servers" on target "tcp/10\.0\.0\.4:80"'
+        $r.Text | Should -Match ([regex]::Escape("whatif: $before"))
+        $r.Text | Should -Match ([regex]::Escape("confirm-false: $after removed=1"))
+        $r.Text | Should -Match ([regex]::Escape("force: $after removed=1"))
+        # Uncaught, the console shows the advice as ConciseView's Recommendation, and pwsh exits with 1.
+        $r.Text | Should -Match 'Recommendation: Add -Confirm:\$false \(or -Force\)'
+        $r.ExitCode | Should -Be 1
+    }
+}

@@ -25,7 +25,8 @@ namespace LvsPS.Commands;
 /// service still served. The kernel's refusal of one change is written as its own error and the rest is applied
 /// (a batch is not a transaction).</para>
 /// <para>-Replace removes what the file does not list, so it asks for confirmation first, as a high-impact
-/// change (-Confirm:$false or -Force in scripts). The whole file is read and checked first, nothing applied on any
+/// change (-Confirm:$false or -Force in scripts). A session that cannot ask (pwsh -NonInteractive, a scheduled job)
+/// stops with ReplaceNotConfirmed (InvalidOperation) before anything is changed. The whole file is read and checked first, nothing applied on any
 /// problem: an error in it is ConfigurationFormatError (InvalidData) whose message starts with file:line; a file
 /// larger than 64 MiB is ConfigurationFileTooLarge; a directory is ConfigurationFileIsDirectory. A rules file whose
 /// last line has no line break may have been cut short mid-rule (ConfigurationFileTruncated), and an empty file
@@ -48,6 +49,13 @@ namespace LvsPS.Commands;
 /// </code>
 /// <para>The first line prints each change it would make, in order; the second makes them without asking and writes
 /// the summary (Added Changed Removed Unchanged Failed HeldBack NotApplied).</para>
+/// </example>
+/// <example title="Replace from a script that runs unattended">
+/// <code>
+/// pwsh -NonInteractive -Command 'Import-LvsConfiguration /etc/lvs/web.rules -Replace -Confirm:$false'
+/// </code>
+/// <para>Without -Confirm:$false (or -Force) a non-interactive session cannot answer the confirmation that -Replace asks
+/// for: the command stops with ReplaceNotConfirmed, nothing changed, and the recommendation names both switches.</para>
 /// </example>
 /// <example title="Idempotent from a configuration-management run">
 /// <code>
@@ -150,9 +158,19 @@ public sealed class ImportLvsConfigurationCommand : LvsCmdletBase
             return true; // -Confirm (asks per change) or -Confirm:$false (does not ask)
         if (SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact.None)
             return true;
-        return ShouldContinue(string.Create(CultureInfo.InvariantCulture,
-                $"Replacing the IPVS table with {file} removes {plan.Removals} objects it does not list (services, real servers, sync daemons) and makes {plan.Steps.Count} changes in all."),
-            "Replace the IPVS table?");
+        string question = string.Create(CultureInfo.InvariantCulture,
+            $"Replacing the IPVS table with {file} removes {plan.Removals} objects it does not list (services, real servers, sync daemons) and makes {plan.Steps.Count} changes in all.");
+        try
+        {
+            return ShouldContinue(question, "Replace the IPVS table?");
+        }
+        catch (Exception e) when (e is PSInvalidOperationException or System.Management.Automation.Host.HostException)
+        {
+            // The host cannot ask (pwsh -NonInteractive, a service's runspace): refuse before anything is sent.
+            ThrowTerminatingError(ErrorMapper.Record(ErrorMapper.ReplaceNotConfirmed, new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"{question} That needs confirmation, which this session cannot ask for (it is non-interactive): nothing was changed."), e), file));
+            throw; // not reached: ThrowTerminatingError always throws
+        }
     }
 
     /// <summary>ShouldProcess per step; a pipeline stopped while asking cancels the run (nothing more is sent).</summary>
