@@ -43,13 +43,27 @@ public sealed partial class IpvsClient
         }
     }
 
-    /// <summary>Stops the sync daemon in that role; ESRCH (as an <see cref="IpvsException"/>) when none runs.</summary>
+    /// <summary>
+    /// Stops the sync daemon in that role; ESRCH (as an <see cref="IpvsException"/>) when none runs.
+    /// DEL_DAEMON goes without an ACK request and the GET_DAEMON dump after it confirms the stop:
+    /// the kernel answers nothing at all when the daemon's thread had not run yet (a stop soon after
+    /// a start; ipvsadm then waits forever), see <see cref="NetlinkConnection.ExecuteConfirmedByDump"/>.
+    /// </summary>
     public void StopSyncDaemon(SyncDaemonState state)
     {
         SyncDaemonValidation.ValidateState(state);
-        Run(IpvsOperation.StopSyncDaemon, SyncDaemon.StateName(state), () => _connection.Execute(
+        string name = SyncDaemon.StateName(state);
+        string operation = $"stop the IPVS {name} sync daemon";
+        var running = new List<SyncDaemon>();
+        Run(IpvsOperation.StopSyncDaemon, name, () => _connection.ExecuteConfirmedByDump(
             (w, flags, seq) => Request(w, IPVS_CMD_DEL_DAEMON, flags, seq, w => SyncDaemonCodec.WriteDaemonState(w, state)),
-            null, $"stop the IPVS {SyncDaemon.StateName(state)} sync daemon"));
+            (w, flags, seq) => Request(w, IPVS_CMD_GET_DAEMON, flags, seq, null),
+            (payload, _) => { if (SyncDaemonCodec.ReadDaemon(payload, NetworkNamespace) is { } d) running.Add(d); },
+            running.Clear,
+            operation));
+        if (running.Any(d => d.State == state))
+            throw new NetlinkException(NetlinkFailure.Transport, operation, Errno.EIO,
+                $"the kernel neither refused the request nor stopped the daemon: the {name} sync daemon still runs");
     }
 
     /// <summary>The kernel's EINVAL, explained by the mixed-family real servers when the table can be read.</summary>

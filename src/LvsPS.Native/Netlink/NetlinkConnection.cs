@@ -87,8 +87,34 @@ internal sealed class NetlinkConnection : IDisposable
         }
     }
 
-    /// <summary>Returns true when the dump was interrupted and must be repeated.</summary>
-    private bool DumpOnce(NetlinkRequestBuilder build, NetlinkReplyHandler onReply, string operation)
+    /// <summary>
+    /// Sends a request without asking for an ACK, then a dump on the same socket that shows what
+    /// the request left. For requests whose success the kernel may leave unanswered:
+    /// netlink_rcv_skb sends nothing at all, neither ACK nor error, when a handler returns -EINTR
+    /// (IPVS's DEL_DAEMON does, having stopped the daemon, when the daemon's thread had not run
+    /// yet: kthread_stop returns -EINTR), so waiting for an ACK would wait forever. The kernel
+    /// handles one socket's requests in order, each before its sendmsg returns, so a refusal
+    /// arrives before the dump's first message and is thrown as from <see cref="Execute"/>.
+    /// </summary>
+    public void ExecuteConfirmedByDump(NetlinkRequestBuilder request, NetlinkRequestBuilder dump, NetlinkReplyHandler onDumpReply,
+        Action restart, string operation)
+    {
+        uint requestSequence = NextSequence();
+        _writer.Reset();
+        request(_writer, netlink_h.NLM_F_REQUEST, requestSequence);
+        _socket.Send(_writer.WrittenSpan);
+        for (int attempt = 1; ; attempt++)
+        {
+            if (!DumpOnce(dump, onDumpReply, operation, requestSequence))
+                return;
+            if (attempt == MaxDumpAttempts)
+                throw new NetlinkException(NetlinkFailure.Transport, operation, Errno.EAGAIN, $"the table kept changing during {MaxDumpAttempts} dumps in a row");
+            restart();
+        }
+    }
+
+    /// <summary>Returns true when the dump was interrupted and must be repeated. A refusal of the request <paramref name="refusalOf"/> (sent just before, without ACK) is thrown.</summary>
+    private bool DumpOnce(NetlinkRequestBuilder build, NetlinkReplyHandler onReply, string operation, uint? refusalOf = null)
     {
         uint seq = NextSequence();
         _writer.Reset();
@@ -102,7 +128,15 @@ internal sealed class NetlinkConnection : IDisposable
             while (messages.MoveNext())
             {
                 if (messages.Sequence != seq)
+                {
+                    if (messages.Sequence == refusalOf && messages.Type == netlink_h.NLMSG_ERROR)
+                    {
+                        int refused = NetlinkErrorMessage.Decode(messages.Payload, messages.Flags, out string? why, out int? at);
+                        if (refused != 0)
+                            throw NetlinkException.Refused(-refused, operation, why, at);
+                    }
                     continue;
+                }
                 if ((messages.Flags & netlink_h.NLM_F_DUMP_INTR) != 0)
                     interrupted = true;
                 switch (messages.Type)

@@ -7,7 +7,8 @@ namespace LvsPS.Tests.Support;
 /// <summary>
 /// Answers like the kernel's generic netlink controller and IPVS family would: CTRL_CMD_GETFAMILY,
 /// an NLMSG_ERROR for every failing request and an ACK for every succeeding request that asked
-/// for one (netlink_rcv_skb: <c>if (flags &amp; NLM_F_ACK || err) netlink_ack()</c>), dumps from a script.
+/// for one (netlink_rcv_skb: <c>if (flags &amp; NLM_F_ACK || err) netlink_ack()</c>), nothing for a request
+/// whose handler returned EINTR (netlink_rcv_skb skips those), dumps from a script.
 /// </summary>
 internal sealed class FakeKernel
 {
@@ -84,6 +85,8 @@ internal sealed class FakeKernel
         if ((m.Flags & netlink_h.NLM_F_DUMP) == netlink_h.NLM_F_DUMP)
             return (Dump ?? throw new InvalidOperationException($"no dump scripted for IPVS command {m.Command}"))(m);
         int errno = Errno(index, m);
+        if (errno == LvsPS.Native.Netlink.Errno.EINTR)
+            return Array.Empty<byte[]>(); // netlink_rcv_skb: a handler's -EINTR gets no answer at all, not even with NLM_F_ACK
         if (errno != 0)
             return new[] { Replies.Error(m, errno, extAck: ExtAck) };
         var replies = Reply?.Invoke(m).ToList() ?? new List<byte[]>();
