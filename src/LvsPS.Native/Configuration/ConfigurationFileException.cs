@@ -1,3 +1,5 @@
+using LvsPS.Native.Text;
+
 namespace LvsPS.Native.Configuration;
 
 /// <summary>Why a configuration file could not be read at all (its content never parsed).</summary>

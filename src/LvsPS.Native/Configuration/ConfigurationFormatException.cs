@@ -1,3 +1,5 @@
+using LvsPS.Native.Text;
+
 namespace LvsPS.Native.Configuration;
 
 /// <summary>

@@ -4,7 +4,7 @@ namespace LvsPS.Native.Proc;
 public sealed class ProcFormatException : FormatException
 {
     public ProcFormatException(string fileName, long lineNumber, string line, string problem)
-        : base($"{fileName}, line {lineNumber}: {problem}: '{Configuration.MessageText.Printable(line)}'")
+        : base($"{fileName}, line {lineNumber}: {problem}: '{Text.MessageText.Printable(line)}'")
     {
         FileName = fileName;
         LineNumber = lineNumber;

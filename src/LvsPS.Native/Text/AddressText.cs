@@ -30,12 +30,12 @@ internal static class AddressText
     /// <summary>The one message for every inet_aton form, wherever an address is read.</summary>
     public static NetTextException Legacy(string text, NetTextKind expected, IPAddress readAs)
         => NetText.Error(expected, NetTextProblem.LegacyIPv4Form, text,
-            $"'{NetText.Printable(text)}' is not an IPv4 address in dotted-quad form (inet_aton would read it as {readAs}). " +
+            $"'{MessageText.Printable(text)}' is not an IPv4 address in dotted-quad form (inet_aton would read it as {readAs}). " +
             "Write four decimal numbers from 0 to 255 without leading zeros, such as 10.0.0.1; " +
             "short, hexadecimal, octal and single-number forms (10.1, 0x0a.1, 012.0.0.1, 167772161) are refused.");
 
     public static NetTextException NotAnAddress(string text, NetTextKind expected)
-        => NetText.Error(expected, NetTextProblem.NotAnAddress, text, $"'{NetText.Printable(text)}' is not an IPv4 or IPv6 address.");
+        => NetText.Error(expected, NetTextProblem.NotAnAddress, text, $"'{MessageText.Printable(text)}' is not an IPv4 or IPv6 address.");
 
     private static NetTextException? TryParseIPv6(string text, NetTextKind expected, out IPAddress? address)
     {
@@ -43,7 +43,7 @@ internal static class AddressText
         int zone = text.IndexOf('%');
         if (zone >= 0)
             return NetText.Error(expected, NetTextProblem.ZoneIndex, text,
-                $"'{NetText.Printable(text)}' carries an IPv6 zone index ('{NetText.Printable(text[zone..])}'); an address here has none, its interface is given separately.");
+                $"'{MessageText.Printable(text)}' carries an IPv6 zone index ('{MessageText.Printable(text[zone..])}'); an address here has none, its interface is given separately.");
         foreach (char c in text)
             if (!(char.IsAsciiHexDigit(c) || c is ':' or '.'))
                 return NotAnAddress(text, expected);

@@ -74,7 +74,7 @@ public static class NetText
         }
         if (t.Contains('/'))
             return Error(NetTextKind.Address, NetTextProblem.UnexpectedPrefixLength, t,
-                $"'{Printable(t)}' has a prefix length; an address alone is expected here.");
+                $"'{MessageText.Printable(t)}' has a prefix length; an address alone is expected here.");
         if (t.Count(c => c == ':') == 1 && ReadEndpoint(t, requirePort: false, NetTextKind.Address, out _) is null)
             return UnexpectedPort(NetTextKind.Address, t);
         return AddressText.TryParse(t, NetTextKind.Address, out address);
@@ -92,7 +92,7 @@ public static class NetText
         int length = width;
         if (slash >= 0 && (!int.TryParse(t.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out length) || length > width))
             return Error(NetTextKind.Prefix, NetTextProblem.BadPrefixLength, t,
-                $"'{Printable(t)}': the prefix length of an {(width == 32 ? "IPv4" : "IPv6")} address is a whole number from 0 to {width}.");
+                $"'{MessageText.Printable(t)}': the prefix length of an {(width == 32 ? "IPv4" : "IPv6")} address is a whole number from 0 to {width}.");
         prefix = new NetPrefix(address!, length);
         return null;
     }
@@ -107,18 +107,18 @@ public static class NetText
         {
             int close = t.IndexOf(']');
             if (close < 0)
-                return Error(expected, NetTextProblem.Brackets, t, $"'{Printable(t)}' has a '[' without its ']'.");
+                return Error(expected, NetTextProblem.Brackets, t, $"'{MessageText.Printable(t)}' has a '[' without its ']'.");
             host = t[1..close];
             string after = t[(close + 1)..];
             if (after.Length > 0)
             {
                 if (after[0] != ':')
-                    return Error(expected, NetTextProblem.TrailingText, t, $"'{Printable(t)}': '{Printable(after)}' after the address is not ':port'.");
+                    return Error(expected, NetTextProblem.TrailingText, t, $"'{MessageText.Printable(t)}': '{MessageText.Printable(after)}' after the address is not ':port'.");
                 portText = after[1..];
             }
             if (!host.Contains(':'))
                 return Error(expected, NetTextProblem.Brackets, t,
-                    $"'{Printable(t)}': brackets enclose IPv6 addresses only; an IPv4 address is written without them ({host}{(portText is null ? "" : ":" + portText)}).");
+                    $"'{MessageText.Printable(t)}': brackets enclose IPv6 addresses only; an IPv4 address is written without them ({host}{(portText is null ? "" : ":" + portText)}).");
         }
         else if (t.Count(c => c == ':') == 1)
         {
@@ -132,7 +132,7 @@ public static class NetText
         if (portText is not null)
         {
             if (!ushort.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out ushort p))
-                return Error(expected, NetTextProblem.BadPort, t, $"'{Printable(t)}': '{Printable(portText)}' is not a port (a whole number from 0 to 65535).");
+                return Error(expected, NetTextProblem.BadPort, t, $"'{MessageText.Printable(t)}': '{MessageText.Printable(portText)}' is not a port (a whole number from 0 to 65535).");
             port = p;
         }
         else if (requirePort)
@@ -145,9 +145,9 @@ public static class NetText
     {
         if (address.AddressFamily == AddressFamily.InterNetworkV6 && !text.StartsWith('['))
             return Error(expected, NetTextProblem.IPv6NeedsBrackets, text,
-                $"'{Printable(text)}' has no port that can be told apart from the IPv6 address: an IPv6 address with a port is written in brackets, such as {BracketedGuess(text)}.");
+                $"'{MessageText.Printable(text)}' has no port that can be told apart from the IPv6 address: an IPv6 address with a port is written in brackets, such as {BracketedGuess(text)}.");
         return Error(expected, NetTextProblem.MissingPort, text,
-            $"'{Printable(text)}' has no port: write address:port, such as 10.0.0.3:80 or [2001:db8::1]:53.");
+            $"'{MessageText.Printable(text)}' has no port: write address:port, such as 10.0.0.3:80 or [2001:db8::1]:53.");
     }
 
     /// <summary>
@@ -160,25 +160,14 @@ public static class NetText
         return last > 0 && AddressText.TryParse(text[..last], NetTextKind.Endpoint, out IPAddress? a) is null
             && a!.AddressFamily == AddressFamily.InterNetworkV6
             && ushort.TryParse(text.AsSpan(last + 1), NumberStyles.None, CultureInfo.InvariantCulture, out ushort p)
-            ? FormatEndpoint(a, p) : $"[{Printable(text)}]:80";
+            ? FormatEndpoint(a, p) : $"[{MessageText.Printable(text)}]:80";
     }
 
     private static NetTextException UnexpectedPort(NetTextKind expected, string text)
-        => Error(expected, NetTextProblem.UnexpectedPort, text, $"'{Printable(text)}' has a port; an address alone is expected here.");
+        => Error(expected, NetTextProblem.UnexpectedPort, text, $"'{MessageText.Printable(text)}' has a port; an address alone is expected here.");
 
     internal static NetTextException Error(NetTextKind expected, NetTextProblem problem, string text, string message)
-        => new(expected, problem, Printable(text), message);
-
-    /// <summary>The text with control characters shown as \xNN, so a message never echoes them raw.</summary>
-    public static string Printable(string text)
-    {
-        if (!text.Any(char.IsControl))
-            return text;
-        var b = new StringBuilder(text.Length + 8);
-        foreach (char c in text)
-            b.Append(char.IsControl(c) ? $"\\x{(int)c:x2}" : c);
-        return b.ToString();
-    }
+        => new(expected, problem, MessageText.Printable(text), message);
 
     private static bool Try(NetTextException? error, out string? message)
     {

@@ -13,7 +13,7 @@ internal static class ServiceIdentityText
         int slash = s.IndexOf('/');
         if (slash <= 0)
             return NetText.Error(NetTextKind.ServiceIdentity, s.Length == 0 ? NetTextProblem.Empty : NetTextProblem.NotAServiceIdentity, s,
-                $"'{NetText.Printable(s)}' is not a virtual service: write protocol/address:port (tcp/10.0.0.3:80, udp/[2001:db8::1]:53) or fwmark/N (fwmark/3, fwmark/3/ipv6).");
+                $"'{MessageText.Printable(s)}' is not a virtual service: write protocol/address:port (tcp/10.0.0.3:80, udp/[2001:db8::1]:53) or fwmark/N (fwmark/3, fwmark/3/ipv6).");
         string scheme = s[..slash].ToLowerInvariant();
         string rest = s[(slash + 1)..];
         if (scheme is "fwmark" or "fwm" or "mark")
@@ -27,13 +27,13 @@ internal static class ServiceIdentityText
         };
         if (protocol is null)
             return NetText.Error(NetTextKind.ServiceIdentity, NetTextProblem.NotAServiceIdentity, s,
-                $"'{NetText.Printable(scheme)}' in '{NetText.Printable(s)}' is not a protocol: the protocols are tcp, udp and sctp, or fwmark for a firewall mark.");
+                $"'{MessageText.Printable(scheme)}' in '{MessageText.Printable(s)}' is not a protocol: the protocols are tcp, udp and sctp, or fwmark for a firewall mark.");
         if (NetText.ReadEndpoint(rest, requirePort: true, NetTextKind.ServiceIdentity, out NetEndpoint endpoint) is { } e)
         {
             string message = e.Problem == NetTextProblem.IPv6NeedsBrackets
-                ? $"'{NetText.Printable(s)}': an IPv6 address with a port is written in brackets, such as {scheme}/{NetText.BracketedGuess(rest.Trim())}."
-                : $"'{NetText.Printable(s)}': {e.Message}";
-            return new NetTextException(NetTextKind.ServiceIdentity, e.Problem, NetText.Printable(s), message);
+                ? $"'{MessageText.Printable(s)}': an IPv6 address with a port is written in brackets, such as {scheme}/{NetText.BracketedGuess(rest.Trim())}."
+                : $"'{MessageText.Printable(s)}': {e.Message}";
+            return new NetTextException(NetTextKind.ServiceIdentity, e.Problem, MessageText.Printable(s), message);
         }
         key = VirtualServiceKey.ForAddress(protocol.Value, endpoint.Address, endpoint.Port!.Value);
         return null;
@@ -52,12 +52,12 @@ internal static class ServiceIdentityText
                 case "ipv4" or "inet" or "4": break;
                 default:
                     return NetText.Error(NetTextKind.ServiceIdentity, NetTextProblem.BadFamily, text,
-                        $"'{NetText.Printable(text)}': the family after the mark is ipv4 or ipv6.");
+                        $"'{MessageText.Printable(text)}': the family after the mark is ipv4 or ipv6.");
             }
         }
         if (parts.Length > 2 || !uint.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out uint mark) || mark == 0)
             return NetText.Error(NetTextKind.ServiceIdentity, NetTextProblem.BadFirewallMark, text,
-                $"'{NetText.Printable(text)}': a firewall mark is a whole number from 1 to 4294967295 (fwmark/3, fwmark/3/ipv6).");
+                $"'{MessageText.Printable(text)}': a firewall mark is a whole number from 1 to 4294967295 (fwmark/3, fwmark/3/ipv6).");
         key = VirtualServiceKey.ForFirewallMark(mark, family);
         return null;
     }

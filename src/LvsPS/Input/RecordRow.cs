@@ -141,7 +141,7 @@ internal sealed class RecordRow
     private string? SafeText(string name)
     {
         string? text = Text(name);
-        return text is null ? null : NetText.Printable(text.Length > 80 ? text[..80] + "..." : text);
+        return text is null ? null : MessageText.Printable(text.Length > 80 ? text[..80] + "..." : text);
     }
 
     private Exception Invalid(string property, string expected)

@@ -165,8 +165,11 @@ public sealed class NetTextTests
     {
         NetTextException e = Assert.Throws<NetTextException>(() => NetText.ParseAddress("10.0.0.1\u001b[31m"));
         Assert.DoesNotContain('\u001b', e.Message);
-        Assert.Contains("\\x1b", e.Message);
+        Assert.Contains("\\x1B[31m", e.Message);
         Assert.DoesNotContain('\u001b', e.Text);
+        NetTextException rlo = Assert.Throws<NetTextException>(() => NetText.ParseServiceIdentity("tcp/10.0.0.1\u202e:80"));
+        Assert.DoesNotContain('\u202e', rlo.Message);
+        Assert.Contains("10.0.0.1\\u202E", rlo.Message);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 namespace LvsPS.Native.Configuration.Keepalived;
 
-/// <summary>The findings of one read, capped so that garbage cannot produce millions of them.</summary>
+/// <summary>The findings of one read, capped so that garbage cannot produce millions of them; text quoted from the file is escaped.</summary>
 internal sealed class DiagnosticBag
 {
     private readonly List<KeepalivedDiagnostic> _items = new();
@@ -21,7 +21,7 @@ internal sealed class DiagnosticBag
     {
         if (severity == DiagnosticSeverity.Error)
             HasErrors = true;
-        _items.Add(new KeepalivedDiagnostic(severity, code, at, message));
+        _items.Add(new KeepalivedDiagnostic(severity, code, at, Text.MessageText.Printable(message)));
         if (_items.Count >= _max)
         {
             HasErrors = true;
@@ -35,7 +35,7 @@ internal sealed class DiagnosticBag
     public ReadAbortedException Fatal(string code, SourceLocation at, string message)
     {
         HasErrors = true;
-        _items.Add(new KeepalivedDiagnostic(DiagnosticSeverity.Error, code, at, message));
+        _items.Add(new KeepalivedDiagnostic(DiagnosticSeverity.Error, code, at, Text.MessageText.Printable(message)));
         return new ReadAbortedException();
     }
 }

@@ -47,7 +47,7 @@ internal sealed class ScriptProbe : IProbeStarter
     private static string FirstLine(string text)
     {
         string line = text.Trim().Split('\n')[0];
-        return line.Length > 120 ? line[..120] + "..." : line;
+        return Text.MessageText.Printable(line.Length > 120 ? line[..120] + "..." : line);
     }
 }
 

@@ -54,5 +54,5 @@ internal sealed class SmtpProbe : HealthProbe
         return Timed(timer, "write", async t => { await socket.SendAsync(bytes, SocketFlags.None, t).ConfigureAwait(false); });
     }
 
-    private static string Printable(string s) => s.Length > 60 ? s[..60] + "..." : s;
+    private static string Printable(string s) => Text.MessageText.Printable(s.Length > 60 ? s[..60] + "..." : s);
 }
