@@ -8,11 +8,13 @@ using LvsPS.Testing;
 // that slows re-adding, so nothing is measured after a flush).
 // "conn": the connection-table benchmark (ConnectionBench.cs); "conn-probe": its memory probe, one process per read;
 // "runner": the runtime's script runner (RunnerBench.cs; on the host, scripts/bench-runner.sh);
-// "health": health checks against keepalived at the same settings (HealthBench.cs).
+// "health": health checks against keepalived at the same settings (HealthBench.cs);
+// "reload": the phases of a keepalived.conf reload over the in-memory IPVS (ReloadBench.cs; on the host, scripts/bench-reload-phases.sh).
 if (args is ["conn", ..]) { ConnectionBench.Run(args[1..]); return; }
 if (args is ["conn-probe", ..]) { ConnectionBench.Probe(args[1..]); return; }
 if (args is ["runner", ..]) { RunnerBench.Run(args[1..]); return; }
 if (args is ["health", ..]) { HealthBench.Run(args[1..]); return; }
+if (args is ["reload", ..]) { ReloadBench.Run(args[1..]); return; }
 
 int services = args.Length > 0 ? int.Parse(args[0]) : 1000;
 int perService = args.Length > 1 ? int.Parse(args[1]) : 10;
