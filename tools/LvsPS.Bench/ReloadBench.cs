@@ -42,7 +42,7 @@ internal static class ReloadBench
             });
             var lines = new KeepalivedSourceReader(options, new DiagnosticBag(options.MaxFindings));
             lines.ReadFile(newConf);
-            Phase("statements (words, blocks)", trials, () => KeepalivedStatementBuilder.Build(lines.Lines, new DiagnosticBag(options.MaxFindings)).Count);
+            Phase("statements (words, blocks)", trials, () => KeepalivedStatementBuilder.Build(lines.Lines, new DiagnosticBag(options.MaxFindings), new WordPool()).Count);
             Phase("whole read (to the model)", trials, () =>
             {
                 KeepalivedReadResult r = KeepalivedConfigurationReader.ReadFile(newConf, options);

@@ -11,10 +11,13 @@ public static class BoundedFile
     /// The file's bytes, or null when it holds more than <paramref name="maxBytes"/> (reading stops at most one
     /// chunk past the cap). File-system exceptions (not found, denied, a directory) pass through.
     /// </summary>
-    public static byte[]? TryReadAllBytes(string path, long maxBytes)
+    public static byte[]? TryReadAllBytes(string path, long maxBytes) => TryReadAllBytes(path, maxBytes, expectedLength: 0);
+
+    /// <summary><see cref="TryReadAllBytes(string, long)"/>; <paramref name="expectedLength"/> (what the file claims) only sizes the first buffer.</summary>
+    internal static byte[]? TryReadAllBytes(string path, long maxBytes, long expectedLength)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        using var buffer = new MemoryStream();
+        using var buffer = new MemoryStream((int)Math.Clamp(Math.Min(expectedLength, maxBytes) + 1, 0, Array.MaxLength));
         byte[] chunk = new byte[81920];
         int read;
         while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)

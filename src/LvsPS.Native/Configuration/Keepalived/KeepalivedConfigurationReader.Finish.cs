@@ -24,38 +24,49 @@ public sealed partial class KeepalivedConfigurationReader
             vs = vs with { Protocol = protocol };
         else
             _diagnostics.Warn(DiagnosticCodes.SettingAdjusted, vs.Location, $"virtual server {vs.DisplayName} sets no protocol: UDP, keepalived's default (write 'protocol TCP' for a TCP service).");
+        // The name is final once the protocol is: the rest is gathered and set in one copy (a definition is large).
         if (d.Scheduler == null)
             _diagnostics.Warn(DiagnosticCodes.SettingAdjusted, vs.Location, $"virtual server {vs.DisplayName} sets no scheduler: wlc, keepalived's default.");
-        vs = vs with { Scheduler = d.Scheduler ?? VirtualService.DefaultScheduler };
+        string scheduler = d.Scheduler ?? VirtualService.DefaultScheduler;
         if (d.Forwarding == null && d.RealServers.Any(r => r.Forwarding == null))
             _diagnostics.Warn(DiagnosticCodes.SettingAdjusted, vs.Location, $"virtual server {vs.DisplayName} sets no forwarding method: NAT, keepalived's default.");
-        vs = vs with { Forwarding = d.Forwarding ?? ForwardingMethod.Masquerade, Tunnel = d.Tunnel };
+        ForwardingMethod forwarding = d.Forwarding ?? ForwardingMethod.Masquerade;
         if (vs.Kind == VirtualServerHeadKind.Address && vs.Port == 0 && d.PersistenceTimeout == null)
         {
             _diagnostics.Warn(DiagnosticCodes.SettingAdjusted, vs.Location, $"virtual server {vs.DisplayName}: port 0 (all ports) needs persistence; persistence_timeout 360 is set.");
             d.PersistenceTimeout = VirtualService.DefaultPersistenceTimeout;
         }
-        vs = vs with { PersistenceTimeout = d.PersistenceTimeout };
+        bool onePacket = vs.OnePacket;
         if (d.OnePacketLine != null)
         {
             if (vs.Protocol == IpvsProtocol.Udp)
-                vs = vs with { OnePacket = true };
+                onePacket = true;
             else
                 _diagnostics.Warn(DiagnosticCodes.SettingAdjusted, d.OnePacketLine.Location, $"virtual server {vs.DisplayName}: one-packet scheduling (ops) is for UDP only; it is cleared.");
         }
+        SchedulerFlags flags = vs.SchedulerFlags;
         foreach (string word in d.FlagWords)
         {
-            if (Schedulers.TryParseFlag(word, vs.Scheduler, out SchedulerFlags flag, out string? error))
-                vs = vs with { SchedulerFlags = vs.SchedulerFlags | flag };
+            if (Schedulers.TryParseFlag(word, scheduler, out SchedulerFlags flag, out string? error))
+                flags |= flag;
             else
                 _diagnostics.Warn(DiagnosticCodes.InvalidValue, vs.Location, $"virtual server {vs.DisplayName}: {error} Ignored.");
         }
-        if (vs.Kind == VirtualServerHeadKind.FirewallMark)
-            vs = vs with { Family = d.Family ?? d.RealServers.Where(r => (r.Forwarding ?? vs.Forwarding) != ForwardingMethod.Tunnel).Select(r => VirtualServiceKey.FamilyOf(r.Address)).FirstOrDefault(IpFamily.IPv4) };
-        else if (vs.Kind == VirtualServerHeadKind.Group && d.Family is { } groupFamily)
-            vs = vs with { Family = groupFamily };
+        IpFamily family = vs.Kind switch
+        {
+            VirtualServerHeadKind.FirewallMark => d.Family ?? d.RealServers.Where(r => (r.Forwarding ?? forwarding) != ForwardingMethod.Tunnel).Select(r => VirtualServiceKey.FamilyOf(r.Address)).FirstOrDefault(IpFamily.IPv4),
+            VirtualServerHeadKind.Group when d.Family is { } groupFamily => groupFamily,
+            _ => vs.Family,
+        };
         vs = vs with
         {
+            Scheduler = scheduler,
+            Forwarding = forwarding,
+            Tunnel = d.Tunnel,
+            PersistenceTimeout = d.PersistenceTimeout,
+            OnePacket = onePacket,
+            SchedulerFlags = flags,
+            Family = family,
             DefaultWeight = d.Weight ?? 1,
             InhibitOnFailure = d.InhibitOnFailure,
             Alpha = d.Alpha,
@@ -63,21 +74,19 @@ public sealed partial class KeepalivedConfigurationReader
             SmtpAlert = d.SmtpAlert ?? false,
             DelayLoopSeconds = d.Timing.DelayLoop ?? 60,
         };
-        vs = vs with { RealServers = FinishRealServers(d, vs) };
-        if (d.SorryServer is { } sorry)
-            vs = vs with
+        List<RealServerDefinition> realServers = FinishRealServers(d, vs);
+        RealServerDefinition? sorryServer = d.SorryServer is { } sorry
+            ? new RealServerDefinition
             {
-                SorryServer = new RealServerDefinition
-                {
-                    Address = sorry.Address,
-                    Port = sorry.Port ?? vs.Port,
-                    Forwarding = d.SorryForwarding ?? vs.Forwarding,
-                    Tunnel = vs.Tunnel,
-                    Weight = 1,
-                    Location = sorry.Line.Location,
-                },
-            };
-        return FinishQuorum(vs);
+                Address = sorry.Address,
+                Port = sorry.Port ?? vs.Port,
+                Forwarding = d.SorryForwarding ?? vs.Forwarding,
+                Tunnel = vs.Tunnel,
+                Weight = 1,
+                Location = sorry.Line.Location,
+            }
+            : vs.SorryServer;
+        return FinishQuorum(vs with { RealServers = realServers, SorryServer = sorryServer });
     }
 
     private List<RealServerDefinition> FinishRealServers(VirtualServerDraft d, VirtualServerDefinition vs)
@@ -86,7 +95,7 @@ public sealed partial class KeepalivedConfigurationReader
         foreach (RealServerDraft r in d.RealServers)
         {
             ForwardingMethod forwarding = r.Forwarding ?? vs.Forwarding;
-            string endpoint = $"[{r.Address}]:{r.Port?.ToString() ?? "0"}";
+            string Endpoint() => $"[{r.Address}]:{r.Port?.ToString() ?? "0"}";
             if (vs.Kind != VirtualServerHeadKind.Group && VirtualServiceKey.FamilyOf(r.Address) != vs.Family && forwarding != ForwardingMethod.Tunnel)
             {
                 _diagnostics.Warn(DiagnosticCodes.FamilyMismatch, r.Line.Location,
@@ -96,13 +105,13 @@ public sealed partial class KeepalivedConfigurationReader
             ushort port = r.Port ?? vs.Port;
             if (vs.Kind == VirtualServerHeadKind.FirewallMark && forwarding != ForwardingMethod.Masquerade && port != 0)
             {
-                _diagnostics.Warn(DiagnosticCodes.PortReset, r.Line.Location, $"firewall-mark virtual server {vs.DisplayName}: real server {endpoint} has a port, meaningless without NAT; it is cleared.");
+                _diagnostics.Warn(DiagnosticCodes.PortReset, r.Line.Location, $"firewall-mark virtual server {vs.DisplayName}: real server {Endpoint()} has a port, meaningless without NAT; it is cleared.");
                 port = 0;
             }
             else if (vs.Kind == VirtualServerHeadKind.Address && forwarding is ForwardingMethod.Route or ForwardingMethod.Tunnel && port != vs.Port)
             {
                 _diagnostics.Warn(DiagnosticCodes.PortReset, r.Line.Location,
-                    $"virtual server {vs.DisplayName} and real server {endpoint}: the ports differ, which {(forwarding == ForwardingMethod.Route ? "DR" : "TUN")} cannot do; the real server's port is set to {vs.Port}.");
+                    $"virtual server {vs.DisplayName} and real server {Endpoint()}: the ports differ, which {(forwarding == ForwardingMethod.Route ? "DR" : "TUN")} cannot do; the real server's port is set to {vs.Port}.");
                 port = vs.Port;
             }
             if (result.Any(x => x.Address.Equals(r.Address) && x.Port == port))
@@ -127,7 +136,10 @@ public sealed partial class KeepalivedConfigurationReader
                 Virtualhost = r.Virtualhost,
                 Location = r.Line.Location,
             };
-            result.Add(rs with { Checkers = FinishCheckers(r, rs, d, vs) });
+            // Checkers are finished against the real server they belong to: set in place, no second copy.
+            if (r.Checkers.Count > 0)
+                rs = rs with { Checkers = FinishCheckers(r, rs, d, vs) };
+            result.Add(rs);
         }
         return result;
     }

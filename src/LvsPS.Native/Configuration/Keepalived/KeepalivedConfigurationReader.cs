@@ -35,9 +35,10 @@ public sealed partial class KeepalivedConfigurationReader
         IReadOnlyList<KeepalivedStatement> statements = [];
         try
         {
-            var source = new KeepalivedSourceReader(reader._options, reader._diagnostics);
+            var pool = new WordPool();
+            var source = new KeepalivedSourceReader(reader._options, reader._diagnostics, pool);
             source.ReadText(text, fileName, directory ?? Directory.GetCurrentDirectory());
-            statements = KeepalivedStatementBuilder.Build(source.Lines, reader._diagnostics);
+            statements = KeepalivedStatementBuilder.Build(source.Lines, reader._diagnostics, pool);
         }
         catch (ReadAbortedException)
         {
@@ -50,9 +51,10 @@ public sealed partial class KeepalivedConfigurationReader
         DirectorConfiguration configuration = new();
         try
         {
-            var source = new KeepalivedSourceReader(_options, _diagnostics);
+            var pool = new WordPool();
+            var source = new KeepalivedSourceReader(_options, _diagnostics, pool);
             read(source);
-            IReadOnlyList<KeepalivedStatement> statements = KeepalivedStatementBuilder.Build(source.Lines, _diagnostics);
+            IReadOnlyList<KeepalivedStatement> statements = KeepalivedStatementBuilder.Build(source.Lines, _diagnostics, pool);
             configuration = ReadTopLevel(statements);
         }
         catch (ReadAbortedException)

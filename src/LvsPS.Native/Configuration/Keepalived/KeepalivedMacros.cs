@@ -42,6 +42,8 @@ internal sealed partial class KeepalivedMacros
 
     public bool TryDefine(string line)
     {
+        if (!line.StartsWith('$'))
+            return false;
         Match m = DefinitionRegex().Match(line);
         if (!m.Success)
             return false;

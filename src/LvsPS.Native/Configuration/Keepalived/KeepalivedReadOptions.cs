@@ -57,6 +57,9 @@ public sealed record KeepalivedReadOptions
         }
     }
 
+    /// <summary>Lines of words and braces alone are read straight from the text (false: every line takes the general path; the tests compare both).</summary>
+    internal bool PlainLines { get; init; } = true;
+
     internal string EffectiveConfigId => ConfigId ?? DefaultConfigId();
 
     internal static string DefaultConfigId()

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace LvsPS.Native.Configuration.Keepalived;
@@ -21,13 +22,15 @@ internal sealed partial class KeepalivedSourceReader
     private readonly KeepalivedMacros _macros;
     private readonly List<string> _openFiles = new();
     private readonly List<SourceLine> _lines = new();
+    private readonly WordPool _pool;
     private long _bytes;
     private string? _mainDirectory;
     private string _mainDisplayDirectory = "";
 
-    public KeepalivedSourceReader(KeepalivedReadOptions options, DiagnosticBag diagnostics)
+    public KeepalivedSourceReader(KeepalivedReadOptions options, DiagnosticBag diagnostics, WordPool? pool = null)
     {
         _options = options;
+        _pool = pool ?? new WordPool();
         _diagnostics = diagnostics;
         _macros = new KeepalivedMacros(options, diagnostics);
     }
@@ -53,7 +56,7 @@ internal sealed partial class KeepalivedSourceReader
             NotText(displayName, line, text[LineStart(text, line)..].First(IsNotText));
             return;
         }
-        ReadLines(SplitLines(text), displayName, directory);
+        ReadLines(new SourceText(text), displayName, directory);
     }
 
     private void ReadFile(string fullPathOrRelative, SourceLocation from, string displayName)
@@ -75,7 +78,7 @@ internal sealed partial class KeepalivedSourceReader
             }
             Count(info.Length, from);
             // The length a file claims is not trusted (/dev/zero and /proc files claim 0): the read itself is capped.
-            bytes = Files.BoundedFile.TryReadAllBytes(path, _options.MaxBytes - _bytes + info.Length)
+            bytes = Files.BoundedFile.TryReadAllBytes(path, _options.MaxBytes - _bytes + info.Length, info.Length)
                 ?? throw TooLarge(from, $"'{displayName}' alone holds more than that");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -89,7 +92,7 @@ internal sealed partial class KeepalivedSourceReader
         _openFiles.Add(path);
         try
         {
-            ReadLines(SplitLines(text), displayName, Path.GetDirectoryName(path) ?? "/");
+            ReadLines(new SourceText(text), displayName, Path.GetDirectoryName(path) ?? "/");
         }
         finally
         {
@@ -156,20 +159,15 @@ internal sealed partial class KeepalivedSourceReader
         return start;
     }
 
-    private static string[] SplitLines(string text)
+    private void ReadLines(SourceText lines, string displayName, string directory)
     {
-        string[] lines = text.Split('\n');
-        for (int i = 0; i < lines.Length; i++)
-            if (lines[i].EndsWith('\r'))
-                lines[i] = lines[i][..^1];
-        return lines;
-    }
-
-    private void ReadLines(string[] lines, string displayName, string directory)
-    {
-        for (int i = 0; i < lines.Length; i++)
+        // About one line each, and one more for a line cut at its brace: room once rather than growing through copies.
+        _lines.EnsureCapacity(Math.Min(_lines.Count + lines.Count * 3 / 2, _options.MaxLines));
+        for (int i = 0; i < lines.Count; i++)
         {
             var at = new SourceLocation(displayName, i + 1);
+            if (_options.PlainLines && TryPlainLine(lines.Span(i), at))
+                continue;
             string line = StripComment(lines[i]).Trim();
             if (line.EndsWith('\\') && KeepalivedMacros.IsMultilineStart(line[..^1].Trim(), out string name))
             {
@@ -179,7 +177,7 @@ internal sealed partial class KeepalivedSourceReader
             while (line.EndsWith('\\'))
             {
                 line = line[..^1];
-                if (i + 1 >= lines.Length)
+                if (i + 1 >= lines.Count)
                     break;
                 line += StripComment(lines[++i]);
             }
@@ -187,11 +185,62 @@ internal sealed partial class KeepalivedSourceReader
         }
     }
 
+    /// <summary>What makes a line more than words and braces: quotes, escapes and continuations, definitions and their uses (comments are cut first).</summary>
+    private static readonly SearchValues<char> NotPlain = SearchValues.Create("\"\\$");
+
+    private static readonly SearchValues<char> CommentStart = SearchValues.Create("#!");
+
+    /// <summary>
+    /// Most lines are words and braces: they are emitted straight from the text, with what the general path
+    /// (<see cref="ProcessLine"/>) would emit for them. False, emitting nothing, for any other line: a quote, a
+    /// backslash or a <c>$</c> before the comment, an <c>@</c> or <c>~</c> line, an include.
+    /// </summary>
+    private bool TryPlainLine(ReadOnlySpan<char> raw, SourceLocation at)
+    {
+        int comment = raw.IndexOfAny(CommentStart);
+        ReadOnlySpan<char> line = (comment < 0 ? raw : raw[..comment]).Trim();
+        if (line.IndexOfAny(NotPlain) >= 0)
+            return false;
+        if (line.IsEmpty)
+            return true;
+        if (line[0] is '@' or '~' || IsInclude(line))
+            return false;
+        while (true)
+        {
+            int cut = line.IndexOfAny('{', '}');
+            if (cut < 0)
+            {
+                EmitText(line, at);
+                return true;
+            }
+            EmitText(line[..cut], at);
+            Emit(line[cut] == '{' ? SourceLineKind.Open : SourceLineKind.Close, line[cut] == '{' ? "{" : "}", at);
+            line = line[(cut + 1)..];
+        }
+    }
+
+    private static bool IsInclude(ReadOnlySpan<char> line)
+    {
+        int end = line.IndexOfAny(' ', '\t');
+        ReadOnlySpan<char> first = end < 0 ? line : line[..end];
+        foreach (string keyword in IncludeKeywords)
+            if (first.SequenceEqual(keyword))
+                return true;
+        return false;
+    }
+
+    private void EmitText(ReadOnlySpan<char> text, SourceLocation at)
+    {
+        text = text.Trim();
+        if (!text.IsEmpty)
+            Emit(SourceLineKind.Text, _pool.Get(text), at);
+    }
+
     /// <summary>The lines after <c>$NAME= \</c>: each one ending in <c>\</c> continues the body; blank lines inside it are skipped.</summary>
-    private static string[] MultilineBody(string[] lines, ref int i)
+    private static string[] MultilineBody(SourceText lines, ref int i)
     {
         var body = new List<string>();
-        while (i + 1 < lines.Length)
+        while (i + 1 < lines.Count)
         {
             string next = StripComment(lines[++i]).Trim();
             if (next.Length == 0)

@@ -24,8 +24,9 @@ internal static class KeepalivedStatementBuilder
         }
     }
 
-    public static IReadOnlyList<KeepalivedStatement> Build(IReadOnlyList<SourceLine> lines, DiagnosticBag diagnostics)
+    public static IReadOnlyList<KeepalivedStatement> Build(IReadOnlyList<SourceLine> lines, DiagnosticBag diagnostics, WordPool? pool = null)
     {
+        pool ??= new WordPool();
         var root = new Frame(null, -1, default);
         var stack = new Stack<Frame>();
         stack.Push(root);
@@ -36,12 +37,12 @@ internal static class KeepalivedStatementBuilder
             switch (line.Kind)
             {
                 case SourceLineKind.Text:
-                    List<string> words = KeepalivedTokenizer.Tokenize(line.Text, out bool unclosed);
+                    bool any = KeepalivedTokenizer.TryStatement(line.Text, pool, out string keyword, out string[] arguments, out bool unclosed);
                     if (unclosed)
                         diagnostics.Warn(DiagnosticCodes.UnclosedQuote, line.Location, "a double quote is not closed; the rest of the line is read as one word. Add the closing '\"'.");
-                    if (words.Count == 0)
+                    if (!any)
                         continue;
-                    top.Statements.Add(new KeepalivedStatement(words[0], words.Skip(1).ToArray(), line.Location, null));
+                    top.Statements.Add(new KeepalivedStatement(keyword, arguments, line.Location, null));
                     lastWasStatement = true;
                     continue;
                 case SourceLineKind.Open:
