@@ -4,7 +4,7 @@ using LvsPS.Native.Runtime;
 
 namespace LvsPS.Native.Health.Engine;
 
-/// <summary>The engine's thread: start-up, the loop, stop.</summary>
+/// <summary>The engine's work on its loop: start-up, the due work, stop.</summary>
 public sealed partial class HealthEngine
 {
     private readonly object _statusLock = new();
@@ -13,78 +13,118 @@ public sealed partial class HealthEngine
     private IIpvsClient? _client;
     private ProbeSet? _probes;
     private HealthSuspensionWatcher? _suspension;
+    private bool _pollsSuspension;
+    private TimeSpan _nextPoll;
+    private bool _finished;
+    private readonly List<Task> _stopActions = new();
     private long _completed, _notifications, _transitions;
     private string? _lastError;
     private DateTimeOffset? _lastErrorAt;
 
-    private void Run()
+    long IHealthLoopMember.LoopVersion { get; set; }
+
+    private void StartOnLoop()
     {
         try
         {
-            if (_options.NetworkNamespace is { Length: > 0 } ns)
-                Namespaces.NetworkNamespace.JoinOnThisThread(ns);
             _client = _options.OpenIpvs(_options.NetworkNamespace);
             _actuator = new HealthIpvsActuator(_client);
             _probes = new ProbeSet();
             _suspension = new HealthSuspensionWatcher(_monitor.SuspensionKeys, _options);
+            // Without ha_suspend or a VRRP-bound check there is nothing to poll, and no reason to wake.
+            _pollsSuspension = _monitor.SuspensionKeys.Count > 0;
             _suspension.Poll(_monitor);
+            _nextPoll = Now + _options.SuspensionPoll;
             Execute(_monitor.Start(Now, file => FileProbe.Read(file.Path)));
             _state = HealthEngineState.Running;
-            _started.TrySetResult();
         }
         catch (Exception e)
         {
             _state = HealthEngineState.Failed;
+            _finished = true;
             Cleanup();
+            ReleaseLoop();
             _started.TrySetException(e);
             _stopped.TrySetResult();
             return;
         }
-        try
-        {
-            Loop();
-        }
-        catch (Exception e)
-        {
-            _state = HealthEngineState.Failed;
-            Error($"the engine stopped: {e.Message}");
-        }
-        finally
-        {
-            lock (_statusLock)
-                _lastStatus = _monitor.GetStatus();
-            if (_state != HealthEngineState.Failed)
-                _state = HealthEngineState.Stopped;
-            Cleanup();
-            _stopped.TrySetResult();
-        }
+        _loop!.Join(this);
+        _started.TrySetResult();
     }
 
-    private void Loop()
+    /// <summary>One turn, as the engine's own loop thread used to do it: polls, probes due, and when to come back.</summary>
+    TimeSpan? IHealthLoopMember.RunDue()
     {
-        TimeSpan nextPoll = Now;
-        while (!_stopping.IsCancellationRequested)
+        if (_finished)
+            return null;
+        TimeSpan now = Now;
+        if (_pollsSuspension && now >= _nextPoll)
         {
-            while (_inbox.TryDequeue(out Action? action))
-                action();
-            TimeSpan now = Now;
-            if (now >= nextPoll)
-            {
-                _suspension!.Poll(_monitor);
-                nextPoll = now + _options.SuspensionPoll;
-            }
-            Execute(_monitor.Advance(now));
-            TimeSpan wait = nextPoll - Now;
-            if (_monitor.NextDeadline is { } due && due - Now < wait)
-                wait = due - Now;
-            if (wait > TimeSpan.Zero && _inbox.IsEmpty)
-                _wake.WaitOne(wait);
+            _suspension!.Poll(_monitor);
+            _nextPoll = now + _options.SuspensionPoll;
         }
+        Execute(_monitor.Advance(now));
+        TimeSpan? wait = _pollsSuspension ? _nextPoll - Now : null;
+        if (_monitor.NextDeadline is { } due && (wait is null || due - Now < wait))
+            wait = due - Now;
+        return wait;
+    }
+
+    private void StopOnLoop()
+    {
+        if (_finished)
+            return;
         _state = HealthEngineState.Stopping;
-        while (_inbox.TryDequeue(out Action? action))
-            action();
-        HealthStep stop = _monitor.Stop(Now, _stopMode ?? HealthStopMode.Leave);
-        Execute(stop);
+        Execute(_monitor.Stop(Now, _stopMode ?? HealthStopMode.Leave));
+        Finish(HealthEngineState.Stopped);
+    }
+
+    void IHealthLoopMember.LoopEnding()
+    {
+        _stopMode ??= HealthStopMode.Leave;
+        _stopping.Cancel();
+        StopOnLoop();
+    }
+
+    void IHealthLoopMember.LoopFailed(Exception error)
+    {
+        if (_finished)
+            return;
+        Error($"the engine stopped: {error.Message}");
+        Finish(HealthEngineState.Failed);
+    }
+
+    /// <summary>
+    /// Leaves the loop and cleans up; the engine counts as stopped once its stop actions (omega
+    /// notify_down, quorum_down: 1 s each) have ended. They are not waited for on the loop, which
+    /// other engines may share.
+    /// </summary>
+    private void Finish(HealthEngineState final)
+    {
+        _finished = true;
+        _stopping.Cancel();
+        lock (_statusLock)
+            _lastStatus = _monitor.GetStatus();
+        if (final == HealthEngineState.Failed)
+            _state = final;
+        Cleanup();
+        ReleaseLoop();
+        Task actions = _stopActions.Count == 0 ? Task.CompletedTask : Task.WhenAll(_stopActions);
+        actions.WaitAsync(HealthCheckDefaults.StopNotifyLimit + TimeSpan.FromSeconds(1)).ContinueWith(_ =>
+        {
+            if (_state != HealthEngineState.Failed)
+                _state = HealthEngineState.Stopped;
+            _stopped.TrySetResult();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void ReleaseLoop()
+    {
+        HealthLoop loop = _loop!;
+        loop.Part(this);
+        loop.Leave();
+        if (_ownLoop)
+            loop.BeginClose();
     }
 
     private void Execute(HealthStep step)
@@ -161,7 +201,7 @@ public sealed partial class HealthEngine
         };
         Task<ScriptResult> run = script.RunAsync(args, options, CancellationToken.None);
         if (n.Stopping)
-            run.Wait(HealthCheckDefaults.StopNotifyLimit + TimeSpan.FromSeconds(1));
+            _stopActions.Add(run);
         run.ContinueWith(t =>
         {
             if (t.IsFaulted || t.Result.Outcome != ScriptOutcome.Exited)

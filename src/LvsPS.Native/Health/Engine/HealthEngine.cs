@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Runtime;
@@ -6,26 +5,26 @@ using LvsPS.Native.Runtime;
 namespace LvsPS.Native.Health.Engine;
 
 /// <summary>
-/// Runs health checks: one thread of its own, inside the director's network namespace, drives the
-/// pure <see cref="HealthMonitor"/>, starts the probes (asynchronous sockets and script runs; no
-/// thread per check), applies the IPVS changes in batches and starts the notify actions. A probe
-/// that hangs delays nothing else: its timeout ends it. Public members are thread-safe; they post
-/// to the engine's thread and wait for its answer.
+/// Runs health checks: on a <see cref="HealthLoop"/> inside the director's network namespace (its
+/// own thread, or a loop of a director's pool shared with other engines) it drives the pure
+/// <see cref="HealthMonitor"/>, starts the probes (asynchronous sockets and script runs; no thread
+/// per check), applies the IPVS changes in batches and starts the notify actions. A probe that
+/// hangs delays nothing else: its timeout ends it. Public members are thread-safe; they post to
+/// the engine's loop and wait for its answer.
 /// </summary>
-public sealed partial class HealthEngine : IWorker, IDisposable
+public sealed partial class HealthEngine : IWorker, IDisposable, IHealthLoopMember
 {
     /// <summary>The runtime's kind for health-check engines.</summary>
     public const string WorkerKind = "health check";
 
     private readonly HealthEngineOptions _options;
     private readonly HealthMonitor _monitor;
-    private readonly ConcurrentQueue<Action> _inbox = new();
-    private readonly AutoResetEvent _wake = new(false);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private Thread? _thread;
+    private HealthLoop? _loop;
+    private bool _ownLoop;
     private volatile HealthEngineState _state = HealthEngineState.Starting;
     private HealthStopMode? _stopMode;
 
@@ -46,9 +45,9 @@ public sealed partial class HealthEngine : IWorker, IDisposable
     public DateTimeOffset StartedAt { get; }
     /// <summary>Distinct checks probed (shared ones once).</summary>
     public int CheckCount => _monitor.CheckCount;
-    /// <summary>Raised on the engine's thread for every transition; handlers must return quickly.</summary>
+    /// <summary>Raised on the engine's loop for every transition; handlers must return quickly (other engines may share the loop).</summary>
     public event Action<HealthEngine, HealthTransition>? Transition;
-    /// <summary>Completes when the engine's thread has ended.</summary>
+    /// <summary>Completes when the engine has stopped (its stop actions included).</summary>
     public Task Completion => _stopped.Task;
 
     string IWorker.Kind => WorkerKind;
@@ -59,24 +58,47 @@ public sealed partial class HealthEngine : IWorker, IDisposable
     Task IWorker.StopAsync() => StopAsync(HealthStopMode.Leave);
 
     /// <summary>
-    /// Starts the thread and waits until the start-up changes are in IPVS. Throws what stopped it
-    /// (no such namespace, no IPVS, no permission) and leaves nothing running.
+    /// Starts on its loop (<see cref="HealthEngineOptions.Loop"/>, or a thread of its own) and waits
+    /// until the start-up changes are in IPVS. Throws what stopped it (no such namespace, no IPVS, no
+    /// permission) and leaves nothing running.
     /// </summary>
     public void Start(TimeSpan? timeout = null)
     {
-        if (_thread is not null)
+        if (_loop is not null)
             throw new InvalidOperationException($"The health engine '{Name}' has already been started.");
-        _thread = new Thread(Run) { Name = $"lvsps-health-{Name}", IsBackground = true };
-        _thread.Start();
-        if (!_started.Task.Wait(timeout ?? TimeSpan.FromSeconds(30)))
-            throw new TimeoutException($"The health engine '{Name}' did not start within {(timeout ?? TimeSpan.FromSeconds(30)).TotalSeconds} s.");
+        HealthLoop loop = _options.Loop ?? new HealthLoop($"lvsps-health-{Name}", _options.NetworkNamespace);
+        if (_options.Loop is not null && loop.NetworkNamespace != _options.NetworkNamespace)
+            throw new ArgumentException($"The health engine '{Name}' runs in network namespace '{_options.NetworkNamespace}', its loop in '{loop.NetworkNamespace}'.", nameof(HealthEngineOptions.Loop));
+        _ownLoop = _options.Loop is null;
+        _loop = loop;
+        if (_ownLoop)
+            loop.Enter();
+        TimeSpan limit = timeout ?? TimeSpan.FromSeconds(30);
+        try
+        {
+            if (!loop.Ready.Wait(limit))
+                throw new TimeoutException($"The health engine '{Name}' did not start within {limit.TotalSeconds} s.");
+            if (!loop.Post(this, StartOnLoop))
+                throw new ObjectDisposedException(nameof(HealthLoop), $"The health engine '{Name}' was given a loop that has ended.");
+        }
+        catch (Exception e)
+        {
+            _state = HealthEngineState.Failed;
+            loop.Leave();
+            if (_ownLoop)
+                loop.Dispose();
+            _started.TrySetException(e is AggregateException { InnerException: { } inner } ? inner : e);
+            _stopped.TrySetResult();
+        }
+        if (!_started.Task.Wait(limit))
+            throw new TimeoutException($"The health engine '{Name}' did not start within {limit.TotalSeconds} s.");
         _started.Task.GetAwaiter().GetResult();
     }
 
     /// <summary>Stops: no more probes; IPVS is left, cleaned or restored as <paramref name="mode"/> says; omega actions run.</summary>
     public Task StopAsync(HealthStopMode mode = HealthStopMode.Leave)
     {
-        if (_thread is null)
+        if (_loop is null)
         {
             _state = HealthEngineState.Stopped;
             _stopped.TrySetResult();
@@ -84,7 +106,8 @@ public sealed partial class HealthEngine : IWorker, IDisposable
         }
         _stopMode ??= mode;
         _stopping.Cancel();
-        _wake.Set();
+        // A loop that has ended already stopped the engine (LoopEnding).
+        _loop.Post(this, StopOnLoop);
         return _stopped.Task;
     }
 
@@ -94,26 +117,19 @@ public sealed partial class HealthEngine : IWorker, IDisposable
     /// <summary>The state of every service, real server and check, read on the engine's thread.</summary>
     public HealthEngineStatus GetStatus(TimeSpan? timeout = null)
     {
-        if (_state is HealthEngineState.Stopped or HealthEngineState.Failed || _thread is null)
+        if (_state is HealthEngineState.Stopped or HealthEngineState.Failed || _loop is null)
             return Snapshot();
         var answer = new TaskCompletionSource<HealthEngineStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() => answer.TrySetResult(Snapshot()));
+        if (!_loop.Post(this, () => answer.TrySetResult(Snapshot())))
+            return Snapshot();
         if (!answer.Task.Wait(timeout ?? TimeSpan.FromSeconds(5)))
             throw new TimeoutException($"The health engine '{Name}' did not answer within {(timeout ?? TimeSpan.FromSeconds(5)).TotalSeconds} s.");
         return answer.Task.Result;
     }
 
-    public void Dispose()
-    {
-        StopAsync().Wait(TimeSpan.FromSeconds(10));
-        _wake.Dispose();
-    }
+    public void Dispose() => StopAsync().Wait(TimeSpan.FromSeconds(10));
 
-    private void Post(Action action)
-    {
-        _inbox.Enqueue(action);
-        _wake.Set();
-    }
+    private void Post(Action action) => _loop?.Post(this, action);
 
     private TimeSpan Now => _clock.Elapsed;
 

@@ -19,6 +19,11 @@ public sealed record HealthEngineOptions
     public TimeSpan LateThreshold { get; init; } = TimeSpan.FromMilliseconds(100);
     /// <summary>How long notify actions may run (keepalived does not limit them; omega at stop gets 1 s).</summary>
     public TimeSpan NotifyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The loop to run on, shared with other engines (a director's <see cref="HealthLoopPool"/>; it must
+    /// be in <see cref="NetworkNamespace"/>); null: a thread of the engine's own, ended when it stops.
+    /// </summary>
+    internal HealthLoop? Loop { get; init; }
     /// <summary>The warm-up's randomness, for tests.</summary>
     public Func<double>? Random { get; init; }
 }
