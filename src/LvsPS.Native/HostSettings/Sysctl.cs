@@ -92,7 +92,9 @@ public sealed class ProcSysctl : ISysctl
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new HostSettingException(name, $"Writing {name} was refused: it needs CAP_NET_ADMIN in the network namespace.", e, permission: true);
+            // .NET keeps the errno (EACCES, EPERM) as the HResult of the inner IOException.
+            string errno = e.InnerException is IOException { HResult: > 0 and < 4096 } io ? $" ({Netlink.Errno.Describe(io.HResult)})" : "";
+            throw new HostSettingException(name, $"Writing {name} was refused{errno}: it needs CAP_NET_ADMIN in the network namespace.", e, permission: true);
         }
         catch (IOException e)
         {
