@@ -10,7 +10,8 @@ namespace LvsPS.Native.Configuration.Director;
 
 /// <summary>
 /// A whole configuration run as a director in this process, as keepalived runs it: the IPVS table
-/// (lvs_flush first when asked, lvs_timeouts), one health engine per virtual_server, and the
+/// (lvs_flush first when asked, lvs_timeouts), one health engine per virtual_server (all sharing a
+/// pool of at most 4 loop threads), and the
 /// VRRP instances with their sync groups and the sync daemon. Everything is validated before
 /// anything is touched, so a configuration that cannot run changes nothing. Stop: VRRP hands over,
 /// checks stop, then every configured service is removed (or the whole table flushed with
@@ -26,6 +27,7 @@ public sealed partial class RunningDirector : IWorker
     private readonly Dictionary<string, HealthEngine> _engines = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _sync = new();
+    private HealthLoopPool? _healthLoops;
     private Task? _stopping;
 
     private RunningDirector(DirectorConfiguration configuration, DirectorRunOptions options, IReadOnlyList<string> notes)
@@ -131,12 +133,17 @@ public sealed partial class RunningDirector : IWorker
         StartErrors = DirectorTableBuilder.Converge(client, Table);
     }
 
+    /// <summary>A director's engines share a few loop threads (issue 12: 1,000 checked virtual servers, not 1,000 threads).</summary>
     private void StartChecks(string id, IReadOnlyList<HealthCheckedService> services)
     {
+        HealthLoopPool pool;
+        lock (_sync)
+            pool = _healthLoops ??= new HealthLoopPool(Name, NetworkNamespace);
         var engine = new HealthEngine(services, new HealthEngineOptions
         {
             Name = $"{Name}/{id.Replace(' ', '-')}",
             NetworkNamespace = NetworkNamespace,
+            Loop = pool.Next(),
             OpenIpvs = _options.OpenIpvs,
             IsVrrpMaster = name => VrrpInstances.FirstOrDefault(i => i.Name == name) is { } i ? i.State == VrrpState.Master : null,
         });
@@ -175,6 +182,11 @@ public sealed partial class RunningDirector : IWorker
             StopDrainPolling();
             await Task.WhenAll(VrrpInstances.Select(i => i.StopAsync())).ConfigureAwait(false);
             await Task.WhenAll(HealthEngines.Select(e => e.StopAsync(HealthStopMode.Leave))).ConfigureAwait(false);
+            HealthLoopPool? loops;
+            lock (_sync)
+                loops = _healthLoops;
+            if (loops is not null)
+                await Task.Run(loops.Dispose).ConfigureAwait(false);
             await Task.Run(CleanTable).ConfigureAwait(false);
         }
         finally

@@ -47,6 +47,8 @@ public sealed partial class HealthEngine : IWorker, IDisposable, IHealthLoopMemb
     public int CheckCount => _monitor.CheckCount;
     /// <summary>Raised on the engine's loop for every transition; handlers must return quickly (other engines may share the loop).</summary>
     public event Action<HealthEngine, HealthTransition>? Transition;
+    /// <summary>The loop it runs on (null until started).</summary>
+    internal HealthLoop? Loop => _loop;
     /// <summary>Completes when the engine has stopped (its stop actions included).</summary>
     public Task Completion => _stopped.Task;
 
