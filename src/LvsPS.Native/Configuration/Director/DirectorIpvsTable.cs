@@ -51,10 +51,13 @@ public static class DirectorIpvsTable
         }
     }
 
-    public static VirtualService Service(VirtualServerDefinition vs, VirtualServiceKey key)
+    public static VirtualService Service(VirtualServerDefinition vs, VirtualServiceKey key) => Service(vs, key, withRealServers: true);
+
+    /// <summary>The service; without its real servers when <paramref name="withRealServers"/> is false (a reload compares only the service's settings).</summary>
+    internal static VirtualService Service(VirtualServerDefinition vs, VirtualServiceKey key, bool withRealServers)
     {
-        var realServers = new List<RealServer>();
-        foreach (RealServerDefinition rs in vs.RealServers)
+        var realServers = new List<RealServer>(withRealServers ? vs.RealServers.Count + 1 : 0);
+        foreach (RealServerDefinition rs in withRealServers ? vs.RealServers : [])
         {
             // alpha is a checker's: a real server without checkers is up whatever alpha says (measured in the lab).
             bool startsDown = rs.Checkers.Any(c => c.Alpha);
@@ -62,7 +65,7 @@ public static class DirectorIpvsTable
                 continue;
             realServers.Add(RealServer(rs, key, startsDown ? 0 : rs.Weight));
         }
-        if (vs.SorryServer is { } sorry && vs.SorryServerInhibit)
+        if (withRealServers && vs.SorryServer is { } sorry && vs.SorryServerInhibit)
             realServers.Add(RealServer(sorry, key, 0));
         return new VirtualService
         {

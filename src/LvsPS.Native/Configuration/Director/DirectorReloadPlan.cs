@@ -64,19 +64,10 @@ public sealed record DirectorReloadPlan
 
     internal static bool Same(RealServer a, RealServer b) => a.VirtualService == b.VirtualService && a.Address.Equals(b.Address) && a.Port == b.Port;
 
-    /// <summary>The same definition (source lines aside): nothing to do on reload.</summary>
-    internal static bool SameDefinition<T>(T a, T b)
-        => ReferenceEquals(a, b) || (a is not null && b is not null && Compact(a).AsSpan().SequenceEqual(Compact(b)));
+    /// <summary>The same definition (source lines aside): nothing to do on reload. What its JSON would say, without writing it (<see cref="DefinitionEquality"/>).</summary>
+    internal static bool SameDefinition<T>(T a, T b) => Equality.Same(a, b, typeof(T));
 
-    /// <summary>
-    /// A definition's JSON, unindented, kept while the definition lives: a reload of N virtual servers serializes only
-    /// the new file's (the running file's were serialized by the reload or start before), not 2N.
-    /// </summary>
-    private static byte[] Compact(object definition)
-        => Serialized.GetValue(definition, d => JsonSerializer.SerializeToUtf8Bytes(d, d.GetType(), CompareOptions));
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, byte[]> Serialized = new();
-    private static readonly JsonSerializerOptions CompareOptions = new(DirectorJson.Options) { WriteIndented = false };
+    private static readonly DefinitionEquality Equality = new(DirectorJson.Options);
 }
 
 /// <summary>A real server (or a whole service, RealServer null) at weight 0, removed when its connections end or at <see cref="Deadline"/>.</summary>
