@@ -91,11 +91,7 @@ public sealed class SyncDaemonClientTests
     [Fact]
     public void A_stop_the_kernel_leaves_unanswered_succeeds_when_the_dump_shows_the_daemon_gone()
     {
-        var kernel = new FakeKernel
-        {
-            Errno = (_, m) => m.Command == ip_vs_h.IPVS_CMD_DEL_DAEMON ? Errno.EINTR : 0,
-            Dump = m => new[] { Replies.Datagram(DaemonMessage(m.Sequence, 2, "eth0", 0, withOptions: false), Replies.Done(m.Sequence)) },
-        };
+        FakeKernel kernel = KernelLeavingTheStopUnanswered(listedState: 2);
         using IpvsClient client = kernel.Open();
         client.StopSyncDaemon(SyncDaemonState.Master); // the backup (state 2) still runs; the master is gone
         Assert.Equal(new[] { ip_vs_h.IPVS_CMD_DEL_DAEMON, ip_vs_h.IPVS_CMD_GET_DAEMON }, kernel.IpvsRequests.Select(r => r.Command));
@@ -104,15 +100,18 @@ public sealed class SyncDaemonClientTests
     [Fact]
     public void A_stop_that_leaves_the_daemon_running_is_an_error_not_a_success()
     {
-        var kernel = new FakeKernel
-        {
-            Errno = (_, m) => m.Command == ip_vs_h.IPVS_CMD_DEL_DAEMON ? Errno.EINTR : 0,
-            Dump = m => new[] { Replies.Datagram(DaemonMessage(m.Sequence, 1, "eth0", 0, withOptions: false), Replies.Done(m.Sequence)) },
-        };
+        FakeKernel kernel = KernelLeavingTheStopUnanswered(listedState: 1);
         using IpvsClient client = kernel.Open();
         var e = Assert.Throws<NetlinkException>(() => client.StopSyncDaemon(SyncDaemonState.Master));
         Assert.Contains("master sync daemon still runs", e.Message);
     }
+
+    /// <summary>DEL_DAEMON's handler returns EINTR (no answer); the daemon dump then lists one daemon in <paramref name="listedState"/> (1 master, 2 backup).</summary>
+    private static FakeKernel KernelLeavingTheStopUnanswered(uint listedState) => new()
+    {
+        Errno = (_, m) => m.Command == ip_vs_h.IPVS_CMD_DEL_DAEMON ? Errno.EINTR : 0,
+        Dump = m => new[] { Replies.Datagram(DaemonMessage(m.Sequence, listedState, "eth0", 0, withOptions: false), Replies.Done(m.Sequence)) },
+    };
 
     /// <summary>A NEW_DAEMON dump message written attribute by attribute, as ip_vs_genl_fill_daemon does.</summary>
     private static byte[] DaemonMessage(uint seq, uint state, string ifn, uint syncId, bool withOptions, byte[]? group = null, bool v6 = false)
