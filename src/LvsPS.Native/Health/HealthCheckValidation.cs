@@ -17,7 +17,7 @@ public static class HealthCheckValidation
 
     public static void Validate(HealthCheckedService service)
     {
-        string where = service.Service.ToString();
+        var where = new Where(service, null, null);
         ValidateTiming(where, service.Timing);
         if (service.RealServers.Count == 0)
             throw new HealthCheckDefinitionException(where, "real_server", null, "the service has no real server to check");
@@ -50,7 +50,7 @@ public static class HealthCheckValidation
 
     private static void Validate(HealthCheckedService service, HealthCheckedRealServer rs)
     {
-        string where = $"{service.Service} -> {rs.Endpoint}";
+        var where = new Where(service, rs, null);
         if (rs.RealServer.Weight > int.MaxValue)
             throw new HealthCheckDefinitionException(where, "weight", rs.RealServer.Weight, $"must be 0 to {int.MaxValue}");
         ValidateTiming(where, rs.Timing);
@@ -59,7 +59,7 @@ public static class HealthCheckValidation
         ValidateCommand(where, "notify_down", rs.NotifyDown);
         foreach (HealthCheck check in rs.Checks)
         {
-            string checkWhere = $"{where} {check.Type.ToString().ToUpperInvariant()} check";
+            var checkWhere = new Where(service, rs, check);
             ValidateTiming(checkWhere, check.Timing, checkLevel: true);
             ValidateCheck(checkWhere, check);
             if (check is NetworkHealthCheck n)
@@ -70,7 +70,7 @@ public static class HealthCheckValidation
         }
     }
 
-    private static void ValidateTiming(string where, HealthCheckTiming t, bool checkLevel = false)
+    private static void ValidateTiming(Where where, HealthCheckTiming t, bool checkLevel = false)
     {
         ValidateDuration(where, "delay_loop", t.Interval, allowZero: false);
         ValidateDuration(where, "delay_before_retry", t.DelayBeforeRetry, allowZero: true);
@@ -85,7 +85,7 @@ public static class HealthCheckValidation
             throw new HealthCheckDefinitionException(where, "fall", fall, "must be 1 or more");
     }
 
-    private static void ValidateDuration(string where, string setting, TimeSpan? value, bool allowZero)
+    private static void ValidateDuration(Where where, string setting, TimeSpan? value, bool allowZero)
     {
         if (value is not { } v)
             return;
@@ -95,7 +95,7 @@ public static class HealthCheckValidation
             throw new HealthCheckDefinitionException(where, setting, v.TotalSeconds, "must be 31 days or less");
     }
 
-    private static void ValidateCheck(string where, HealthCheck check)
+    private static void ValidateCheck(Where where, HealthCheck check)
     {
         switch (check)
         {
@@ -149,7 +149,7 @@ public static class HealthCheckValidation
         }
     }
 
-    private static void ValidateUrl(string where, HttpUrl url)
+    private static void ValidateUrl(Where where, HttpUrl url)
     {
         if (string.IsNullOrEmpty(url.Path) || url.Path.Any(c => char.IsControl(c) || c == ' '))
             throw new HealthCheckDefinitionException(where, "path", url.Path, "must be a request path without spaces or control characters, such as /health");
@@ -172,19 +172,19 @@ public static class HealthCheckValidation
         }
     }
 
-    private static void ValidateHost(string where, string setting, string? host)
+    private static void ValidateHost(Where where, string setting, string? host)
     {
         if (host is not null && (host.Length == 0 || host.Any(c => char.IsControl(c) || c == ' ')))
             throw new HealthCheckDefinitionException(where, setting, host, "must be a host name without spaces or control characters");
     }
 
-    private static void ValidateFile(string where, string setting, string? path)
+    private static void ValidateFile(Where where, string setting, string? path)
     {
         if (path is not null && !File.Exists(path))
             throw new HealthCheckDefinitionException(where, setting, path, "no such file");
     }
 
-    private static void ValidateConnection(string where, NetworkHealthCheck check, IPEndPoint target)
+    private static void ValidateConnection(Where where, NetworkHealthCheck check, IPEndPoint target)
     {
         HealthConnection c = check.Connection;
         if (check.Type != HealthCheckType.Ping && target.Port == 0)
@@ -199,7 +199,7 @@ public static class HealthCheckValidation
             throw new HealthCheckDefinitionException(where, "connect_ip", target.Address, "is not an address to connect to");
     }
 
-    private static void ValidateCommand(string where, string setting, HealthCommand? command)
+    private static void ValidateCommand(Where where, string setting, HealthCommand? command)
     {
         if (command is not ExecutableHealthCommand exe)
             return;
@@ -217,5 +217,16 @@ public static class HealthCheckValidation
                 _ => "name a program to run",
             });
         }
+    }
+
+    /// <summary>Where a rule failed, as its message names it: written only when one fails (validating 10,000 services names none).</summary>
+    private readonly record struct Where(HealthCheckedService Service, HealthCheckedRealServer? RealServer, HealthCheck? Check)
+    {
+        public override string ToString()
+            => RealServer is null ? Service.Service.ToString()
+            : Check is null ? $"{Service.Service} -> {RealServer.Endpoint}"
+            : $"{Service.Service} -> {RealServer.Endpoint} {Check.Type.ToString().ToUpperInvariant()} check";
+
+        public static implicit operator string(Where where) => where.ToString();
     }
 }

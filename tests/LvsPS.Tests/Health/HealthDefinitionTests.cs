@@ -125,6 +125,15 @@ public sealed class HealthDefinitionTests
         };
     }
 
+    [Fact]
+    public void A_refusal_names_the_service_real_server_or_check_it_is_about()
+    {
+        string Target(HealthCheckedService service) => Assert.Throws<HealthCheckDefinitionException>(() => HealthCheckValidation.Validate(service)).Target;
+        Assert.Equal("tcp/10.0.0.3:80", Target(new HealthCheckedService(Vs) { RealServers = new[] { Checked("10.0.0.7") }, Timing = new() { Retry = 0 } }));
+        Assert.Equal("tcp/10.0.0.3:80 -> 10.0.0.7:80", Target(new HealthCheckedService(Vs) { RealServers = new[] { Checked("10.0.0.7") with { Timing = new() { Retry = 0 } } } }));
+        Assert.Equal("tcp/10.0.0.3:80 -> 10.0.0.7:80 TCP check", Target(new HealthCheckedService(Vs) { RealServers = new[] { Checked("10.0.0.7", 1, new TcpHealthCheck { Timing = new() { Retry = -1 } }) } }));
+    }
+
     [Theory]
     [MemberData(nameof(Refused))]
     public void Bad_definitions_are_refused_with_the_setting_named(string expected, HealthCheckedService service)
