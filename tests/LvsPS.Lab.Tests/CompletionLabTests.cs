@@ -18,15 +18,11 @@ public sealed class CompletionLabTests : CmdletLabBase
         string[] offered = Ps.Invoke("(TabExpansion2 $args[0] $args[0].Length).CompletionMatches", "New-LvsVirtualService -Scheduler ")
             .Output.Select(o => ((CompletionResult)o.BaseObject).CompletionText).ToArray();
 
-        var usable = new List<string>();
-        foreach (string name in Schedulers.Names)
-        {
-            Shell.RunWithStatus(["ip", "netns", "exec", Ns.Name, "ipvsadm", "-A", "-t", "10.0.0.3:80", "-s", name], out int rc);
-            if (rc != 0)
-                continue;
-            usable.Add(name);
-            Ns.Ipvsadm("-D", "-t", "10.0.0.3:80");
-        }
+        // One shell tries every name: an ip netns exec per add and delete (27) took 26 s in the VM, one shell 12 s.
+        string probe = "for s in \"$@\"; do if ipvsadm -A -t 10.0.0.3:80 -s \"$s\" 2>/dev/null; then echo \"$s\"; ipvsadm -D -t 10.0.0.3:80 || exit 1; fi; done";
+        string[] usable = Shell.Run(["ip", "netns", "exec", Ns.Name, "sh", "-c", probe, "sh", .. Schedulers.Names])
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Empty(Ns.Ipvsadm("-Sn").Trim()); // every service the probe created was deleted again
 
         Assert.Equal(usable, offered); // on 6.1 every name but twos: offering all fourteen would fail here
     }
