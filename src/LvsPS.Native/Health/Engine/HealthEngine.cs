@@ -116,7 +116,7 @@ public sealed partial class HealthEngine : IWorker, IDisposable, IHealthLoopMemb
     /// <summary>Pauses or resumes the checks of a suspension key ("vip:ADDRESS", "vrrp:NAME"), as ha_suspend does.</summary>
     public void SetSuspended(string key, bool suspended) => Post(() => _monitor.SetSuspended(key, suspended));
 
-    /// <summary>The state of every service, real server and check, read on the engine's thread.</summary>
+    /// <summary>The state of every service, real server and check, read on the engine's loop thread.</summary>
     public HealthEngineStatus GetStatus(TimeSpan? timeout = null)
     {
         if (_state is HealthEngineState.Stopped or HealthEngineState.Failed || _loop is null)

@@ -9,7 +9,7 @@ public sealed record HealthEngineOptions
     public required string Name { get; init; }
     /// <summary>The director's network namespace: probes, scripts and IPVS all run there (null: this process's).</summary>
     public string? NetworkNamespace { get; init; }
-    /// <summary>Opens IPVS; called on the engine's thread, inside the namespace.</summary>
+    /// <summary>Opens IPVS; called on the engine's loop thread, inside the namespace.</summary>
     public required Func<string?, IIpvsClient> OpenIpvs { get; init; }
     /// <summary>For SuspendUnlessVrrpMaster: the named local VRRP instance is master (true), not master (false), or unknown (null: treated as not master).</summary>
     public Func<string, bool?>? IsVrrpMaster { get; init; }

@@ -6,7 +6,7 @@ namespace LvsPS.Native.Health.Engine;
 /// <summary>
 /// Decides which suspension keys hold: "vip:ADDRESS" while the address is on no local interface
 /// (keepalived's ha_suspend), "vrrp:NAME" while that local VRRP instance is not master. Polled on
-/// the engine's thread, so the address dump runs in the director's namespace.
+/// the engine's loop thread, so the address dump runs in the director's namespace.
 /// </summary>
 internal sealed class HealthSuspensionWatcher : IDisposable
 {

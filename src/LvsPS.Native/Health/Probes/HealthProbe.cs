@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace LvsPS.Native.Health.Probes;
 
 /// <summary>
-/// One kind of probe. <see cref="Start"/> is called on the engine's thread (inside the director's
+/// One kind of probe. <see cref="Start"/> is called on the engine's loop thread (inside the director's
 /// network namespace): it opens its sockets there before its first await and returns the rest as a
 /// task that never throws; completions run on the thread pool. No thread waits on a probe.
 /// </summary>

@@ -6,7 +6,7 @@ namespace LvsPS.Native.Health.Probes;
 
 /// <summary>
 /// PING_CHECK: an ICMP or ICMPv6 echo answered within connect_timeout. All pings of an engine
-/// share one raw socket per family (opened on the engine's thread, so in its namespace) and one
+/// share one raw socket per family (opened on the engine's loop thread, so in its namespace) and one
 /// receive loop that matches replies by identifier and sequence; a ping with bind options gets a
 /// socket of its own.
 /// </summary>

@@ -6,7 +6,7 @@ namespace LvsPS.Native.Health.Probes;
 
 /// <summary>
 /// Opens a probe's socket with keepalived's connection options (bindto, bind_port, bind_if,
-/// fwmark). Called on the engine's thread, which lives in the director's network namespace, so
+/// fwmark). Called on the engine's loop thread, which lives in the director's network namespace, so
 /// every socket belongs there.
 /// </summary>
 internal static class ProbeSockets

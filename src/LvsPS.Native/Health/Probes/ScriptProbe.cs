@@ -6,7 +6,7 @@ namespace LvsPS.Native.Health.Probes;
 /// <summary>
 /// MISC_CHECK on the runtime's script runner: the exit code goes to the monitor (which applies
 /// keepalived's 0 / 1 / 2-255 rules); a timeout (SIGTERM to the group, SIGKILL 2 s later), a signal
-/// or a failure to start gives no exit code and so fails. Started on the engine's thread, so the
+/// or a failure to start gives no exit code and so fails. Started on the engine's loop thread, so the
 /// process is spawned inside the director's network namespace.
 /// </summary>
 internal sealed class ScriptProbe : IProbeStarter
