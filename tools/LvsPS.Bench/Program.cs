@@ -10,10 +10,12 @@ using LvsPS.Testing;
 // "runner": the runtime's script runner (RunnerBench.cs; on the host, scripts/bench-runner.sh);
 // "health": health checks against keepalived at the same settings (HealthBench.cs);
 // "reload": the phases of a keepalived.conf reload over the in-memory IPVS (ReloadBench.cs; on the host, scripts/bench-reload-phases.sh).
+// "director-health": a director's health engines at scale, on the host (DirectorHealthBench.cs; scripts/bench-director-health.sh).
 if (args is ["conn", ..]) { ConnectionBench.Run(args[1..]); return; }
 if (args is ["conn-probe", ..]) { ConnectionBench.Probe(args[1..]); return; }
 if (args is ["runner", ..]) { RunnerBench.Run(args[1..]); return; }
 if (args is ["health", ..]) { HealthBench.Run(args[1..]); return; }
+if (args is ["director-health", ..]) { DirectorHealthBench.Run(args[1..]); return; }
 if (args is ["reload", ..]) { ReloadBench.Run(args[1..]); return; }
 
 int services = args.Length > 0 ? int.Parse(args[0]) : 1000;
