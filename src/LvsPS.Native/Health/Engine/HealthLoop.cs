@@ -21,6 +21,8 @@ internal sealed class HealthLoop : IDisposable
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _thread;
     private bool _closing, _closed;
+    // Loop thread only: the members are being stopped; one that joins now (its start was posted just before the close) stops at once.
+    private bool _ending;
     private int _engines;
 
     /// <param name="threadName">The thread's name (Linux shows its first 15 characters).</param>
@@ -62,6 +64,11 @@ internal sealed class HealthLoop : IDisposable
     internal void Join(IHealthLoopMember member)
     {
         Debug.Assert(IsOnLoopThread);
+        if (_ending)
+        {
+            Guard(member, member.LoopEnding);
+            return;
+        }
         _members.Add(member);
         Refresh(member);
     }
@@ -133,6 +140,7 @@ internal sealed class HealthLoop : IDisposable
                 closing = _closing;
             if (closing)
             {
+                _ending = true;
                 DrainInbox();
                 foreach (IHealthLoopMember member in _members.ToArray())
                     Guard(member, member.LoopEnding);
