@@ -76,10 +76,13 @@ internal sealed class NetlinkConnection : IDisposable
     /// changed mid-dump), <paramref name="restart"/> is called and the dump is run again.
     /// </summary>
     public void Dump(NetlinkRequestBuilder build, NetlinkReplyHandler onReply, Action restart, string operation)
+        => Dump(build, onReply, restart, operation, refusalOf: null);
+
+    private void Dump(NetlinkRequestBuilder build, NetlinkReplyHandler onReply, Action restart, string operation, uint? refusalOf)
     {
         for (int attempt = 1; ; attempt++)
         {
-            if (!DumpOnce(build, onReply, operation))
+            if (!DumpOnce(build, onReply, operation, refusalOf))
                 return;
             if (attempt == MaxDumpAttempts)
                 throw new NetlinkException(NetlinkFailure.Transport, operation, Errno.EAGAIN, $"the table kept changing during {MaxDumpAttempts} dumps in a row");
@@ -103,18 +106,11 @@ internal sealed class NetlinkConnection : IDisposable
         _writer.Reset();
         request(_writer, netlink_h.NLM_F_REQUEST, requestSequence);
         _socket.Send(_writer.WrittenSpan);
-        for (int attempt = 1; ; attempt++)
-        {
-            if (!DumpOnce(dump, onDumpReply, operation, requestSequence))
-                return;
-            if (attempt == MaxDumpAttempts)
-                throw new NetlinkException(NetlinkFailure.Transport, operation, Errno.EAGAIN, $"the table kept changing during {MaxDumpAttempts} dumps in a row");
-            restart();
-        }
+        Dump(dump, onDumpReply, restart, operation, refusalOf: requestSequence);
     }
 
     /// <summary>Returns true when the dump was interrupted and must be repeated. A refusal of the request <paramref name="refusalOf"/> (sent just before, without ACK) is thrown.</summary>
-    private bool DumpOnce(NetlinkRequestBuilder build, NetlinkReplyHandler onReply, string operation, uint? refusalOf = null)
+    private bool DumpOnce(NetlinkRequestBuilder build, NetlinkReplyHandler onReply, string operation, uint? refusalOf)
     {
         uint seq = NextSequence();
         _writer.Reset();
