@@ -133,12 +133,15 @@ public static partial class ErrorMapper
     /// <summary>What an id means for the record: its category, whether it stops the command, and the advice (null: the message says it all).</summary>
     public sealed record Entry(ErrorCategory Category, bool Terminating = false, Func<Exception, string?>? Advice = null);
 
-    private const string RunAsRoot = "Run pwsh as root (sudo pwsh), or give the process CAP_NET_ADMIN (and CAP_NET_RAW for VRRP).";
+    /// <summary>Root, or the capability the refused operation needs: CAP_NET_RAW as well only for VRRP's raw sockets.</summary>
+    private static string RunAsRoot(Exception e) => e is Native.Vrrp.VrrpSocketException
+        ? "Run pwsh as root (sudo pwsh), or give the process CAP_NET_RAW and CAP_NET_ADMIN."
+        : "Run pwsh as root (sudo pwsh), or give the process CAP_NET_ADMIN.";
 
     private static readonly Dictionary<string, Entry> s_catalog = new(StringComparer.Ordinal)
     {
         [IpvsNotAvailable] = new(ErrorCategory.ResourceUnavailable, true, _ => "Load the IPVS module (modprobe ip_vs), or use a kernel built with CONFIG_IP_VS."),
-        [PermissionDenied] = new(ErrorCategory.PermissionDenied, true, _ => RunAsRoot),
+        [PermissionDenied] = new(ErrorCategory.PermissionDenied, true, RunAsRoot),
         [NetworkNamespaceNotFound] = new(ErrorCategory.ObjectNotFound, true, e => e is Native.Netlink.NetworkNamespaceNotFoundException n
             ? $"List the namespaces with 'ip netns list', or create it with 'ip netns add {n.Name}'." : null),
         [NetlinkError] = new(ErrorCategory.NotSpecified, false, e => e is Native.Netlink.NetlinkException { IsKernelRefusal: false, Errno: Native.Netlink.Errno.EAGAIN }

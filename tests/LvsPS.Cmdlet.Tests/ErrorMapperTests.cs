@@ -80,6 +80,12 @@ public sealed class ErrorMapperTests(SessionFixture fixture) : IClassFixture<Ses
         Assert.Equal(("PermissionDenied", ErrorCategory.PermissionDenied), (denied.FullyQualifiedErrorId, denied.CategoryInfo.Category));
         Assert.Contains("sudo pwsh", denied.ErrorDetails!.RecommendedAction);
         Assert.DoesNotContain("IPVS", denied.ErrorDetails.Message + denied.ErrorDetails.RecommendedAction); // route netlink is not IPVS
+        Assert.DoesNotContain("CAP_NET_RAW", denied.ErrorDetails.RecommendedAction); // an address change needs no raw socket
+
+        (ErrorRecord rawDenied, bool t4) = Map(new LvsPS.Native.Vrrp.VrrpSocketException(Errno.EPERM, "socket(AF_INET, SOCK_RAW, 112)"), "x");
+        Assert.True(t4);
+        Assert.Equal("PermissionDenied", rawDenied.FullyQualifiedErrorId);
+        Assert.Contains("CAP_NET_RAW", rawDenied.ErrorDetails!.RecommendedAction); // VRRP's raw socket does
 
         (ErrorRecord ns, bool t3) = Map(new NetworkNamespaceNotFoundException("lb1", "/run/netns/lb1"), "x");
         Assert.True(t3);
