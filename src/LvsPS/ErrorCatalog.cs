@@ -75,6 +75,7 @@ public static partial class ErrorMapper
     public const string ConfigurationFileTruncated = nameof(ConfigurationFileTruncated);
     /// <summary>Import-LvsConfiguration -Replace would remove objects, and the session cannot ask for the confirmation that needs.</summary>
     public const string ReplaceNotConfirmed = nameof(ReplaceNotConfirmed);
+    public const string ConfirmationNotPossible = nameof(ConfirmationNotPossible);
     public const string ConfigurationFileNotWritten = nameof(ConfigurationFileNotWritten);
     public const string MetricFileNotWritten = nameof(MetricFileNotWritten);
     public const string SyncDaemonExists = nameof(SyncDaemonExists);
@@ -198,6 +199,7 @@ public static partial class ErrorMapper
         [ConfigurationFileTooLarge] = new(ErrorCategory.LimitsExceeded, false, _ => "Check the path: a saved table of a million real servers is far smaller."),
         [ConfigurationFileEmpty] = new(ErrorCategory.InvalidData, false, _ => "Check the file; add -Force to clear the table from it."),
         [ConfigurationFileTruncated] = new(ErrorCategory.InvalidData, false, _ => "End the file with a line break if it is complete, or add -Force."),
+        [ConfirmationNotPossible] = new(ErrorCategory.InvalidOperation, true, _ => "Add -Confirm:$false to make the change without asking (-WhatIf lists the changes first), or set $ConfirmPreference = 'None' for the whole script."),
         [ReplaceNotConfirmed] = new(ErrorCategory.InvalidOperation, true, _ => "Add -Confirm:$false (or -Force) to replace the table without asking; -WhatIf first lists each change, removals included."),
         [ConfigurationFileNotWritten] = new(ErrorCategory.WriteError),
         [MetricFileNotWritten] = new(ErrorCategory.WriteError),

@@ -24,6 +24,26 @@ public abstract class LvsCmdletBase : PSCmdlet, IDisposable
 
     protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
 
+    /// <summary>
+    /// ShouldProcess, except in a session that cannot ask (pwsh -NonInteractive, a scheduled job) when a
+    /// confirmation is due (-Confirm, or a high-impact command such as a flush): pwsh's bare "NonInteractive mode"
+    /// error becomes ConfirmationNotPossible, which names the change not made and how to run without asking.
+    /// It stops the command: every later change would need the same confirmation.
+    /// </summary>
+    protected new bool ShouldProcess(string target, string action)
+    {
+        try
+        {
+            return base.ShouldProcess(target, action);
+        }
+        catch (Exception e) when (e is PSInvalidOperationException or System.Management.Automation.Host.HostException)
+        {
+            ThrowTerminatingError(ErrorMapper.Record(ErrorMapper.ConfirmationNotPossible, new InvalidOperationException(
+                $"\"{action}\" on {target} needs a confirmation, which this session cannot ask for (it is non-interactive): that change was not made.", e), target));
+            throw; // not reached: ThrowTerminatingError always throws
+        }
+    }
+
     /// <summary>-NetworkNamespace when given, else the namespace the input object was read from.</summary>
     protected string? ResolveNamespace(string? fromInput) => IsBound(nameof(NetworkNamespace)) ? NetworkNamespace : fromInput;
 

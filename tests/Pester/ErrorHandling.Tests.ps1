@@ -130,3 +130,35 @@ Import-LvsConfiguration '$rules' -Replace
         $r.ExitCode | Should -Be 1
     }
 }
+
+Describe 'A confirmation in a session that cannot ask' {
+    # A child pwsh -NonInteractive on the in-memory IPVS: a flush (ConfirmImpact High, so asked by default) and an
+    # explicit -Confirm both need a prompt the session cannot show. Each stops with ConfirmationNotPossible and its
+    # advice, instead of pwsh's bare "NonInteractive mode" error, and changes nothing; -Confirm:$false goes on.
+    It 'stops with ConfirmationNotPossible, changes nothing, and says how to run without asking' {
+        $r = Invoke-ChildPwsh -Width 200 @"
+`$seam = (Get-Module LvsPS).ImplementingAssembly.GetType('LvsPS.Testing.InMemoryIpvsSeam')
+`$null = `$seam.GetMethod('Install', [Reflection.BindingFlags]'Static,NonPublic').Invoke(`$null, @())
+function Table { (Get-LvsVirtualService | ForEach-Object { `$_.VirtualService }) -join ',' }
+New-LvsVirtualService tcp/10.0.0.3:80 | Out-Null; New-LvsVirtualService tcp/10.0.0.4:80 | Out-Null
+foreach (`$step in { Clear-LvsVirtualService }, { Remove-LvsVirtualService tcp/10.0.0.4:80 -Confirm }) {
+    try { & `$step; 'not stopped' } catch {
+        "id=`$(`$_.FullyQualifiedErrorId) category=`$(`$_.CategoryInfo.Category) target=`$(`$_.TargetObject)"
+        "message=`$(`$_.Exception.Message)"
+        "advice=`$(`$_.ErrorDetails.RecommendedAction)"
+    }
+    "table: `$(Table)"
+}
+Remove-LvsVirtualService tcp/10.0.0.4:80 -Confirm:`$false
+"confirm-false: `$(Table)"
+"@
+        $r.Text | Should -Not -Match 'not stopped'
+        $r.Text | Should -Match 'id=ConfirmationNotPossible,LvsPS.Commands.ClearLvsVirtualServiceCommand category=InvalidOperation'
+        $r.Text | Should -Match 'message="Remove every virtual service and real server \(flush\)" on .* needs a confirmation, which this session cannot ask for \(it is non-interactive\): that change was not made\.'
+        $r.Text | Should -Match ([regex]::Escape('id=ConfirmationNotPossible,LvsPS.Commands.RemoveLvsVirtualServiceCommand category=InvalidOperation target=tcp/10.0.0.4:80'))
+        $r.Text | Should -Match 'advice=Add -Confirm:\$false to make the change without asking'
+        @($r.Text -split "`n" | Where-Object { $_ -match '^table: ' }) | Should -Be @('table: tcp/10.0.0.3:80,tcp/10.0.0.4:80', 'table: tcp/10.0.0.3:80,tcp/10.0.0.4:80')
+        $r.Text | Should -Match ([regex]::Escape('confirm-false: tcp/10.0.0.3:80'))
+        $r.Text | Should -Not -Match 'Read and Prompt functionality is not available'
+    }
+}
