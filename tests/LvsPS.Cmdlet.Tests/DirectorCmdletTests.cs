@@ -148,6 +148,16 @@ public sealed class DirectorCmdletTests(SessionFixture fixture) : IClassFixture<
         Assert.NotEmpty(r.AllErrors);
         Assert.Empty(_ipvs.Rules());
         Assert.Equal("0", _ps.Invoke("@(Get-LvsDirector).Count").Output.Single().ToString());
+
+        // static_ipaddress: -WhatIf names them; one on an interface that does not exist is refused like a VRRP interface.
+        file = Write(Simple + "\nstatic_ipaddress {\n  10.0.0.3/24 dev lo\n  10.0.0.5/24 dev nosuch0\n}\n");
+        r = _ps.Invoke("Start-LvsDirector $args[0] -NoHostCheck -WhatIf", file);
+        Assert.Contains("static address(es) 10.0.0.3/24 dev lo, 10.0.0.5/24 dev nosuch0 added", r.HostText);
+        r = _ps.Invoke("Start-LvsDirector $args[0] -NoHostCheck", file);
+        Assert.Contains(r.AllErrors, e => e.FullyQualifiedErrorId.StartsWith("InterfaceNotFound", StringComparison.Ordinal)
+            && e.Exception.Message.Contains("lb.conf:14: static_ipaddress 10.0.0.5/24 dev nosuch0", StringComparison.Ordinal));
+        Assert.Empty(_ipvs.Rules());
+        Assert.Equal("0", _ps.Invoke("@(Get-LvsDirector).Count").Output.Single().ToString());
     }
 
     private const string Two = """

@@ -11,7 +11,8 @@ public interface IRouteNetlink : IDisposable
     IReadOnlyList<NetworkLink> GetLinks();
     IReadOnlyList<InterfaceAddress> GetAddresses();
     IReadOnlyList<RouteEntry> GetRoutes();
-    void AddAddress(int interfaceIndex, IPAddress address, int prefixLength);
+    /// <summary>ip addr add ADDRESS/PREFIX dev INDEX [scope SCOPE] [label LABEL]; EEXIST when the interface has it already.</summary>
+    void AddAddress(int interfaceIndex, IPAddress address, int prefixLength, byte scope = 0, string? label = null);
     void RemoveAddress(int interfaceIndex, IPAddress address, int prefixLength);
     void CreateIpipTunnel(string name);
     void SetLinkUp(int interfaceIndex, bool up);
@@ -85,10 +86,10 @@ public sealed class RouteNetlinkClient : IRouteNetlink
         return routes;
     }
 
-    /// <summary>Adds an address (ip addr add); EEXIST when the interface has it already.</summary>
-    public void AddAddress(int interfaceIndex, IPAddress address, int prefixLength)
+    /// <summary>Adds an address (ip addr add, with its scope and IPv4 label); EEXIST when the interface has it already.</summary>
+    public void AddAddress(int interfaceIndex, IPAddress address, int prefixLength, byte scope = 0, string? label = null)
         => _connection.Execute((w, f, s) => RouteNetlinkCodec.WriteAddress(w, rtnetlink_h.RTM_NEWADDR,
-                (ushort)(f | rtnetlink_h.NLM_F_CREATE | rtnetlink_h.NLM_F_EXCL), s, interfaceIndex, address, prefixLength),
+                (ushort)(f | rtnetlink_h.NLM_F_CREATE | rtnetlink_h.NLM_F_EXCL), s, interfaceIndex, address, prefixLength, scope, label),
             null, $"RTM_NEWADDR {address}/{prefixLength}");
 
     /// <summary>Removes an address (ip addr del); EADDRNOTAVAIL when the interface does not have it.</summary>

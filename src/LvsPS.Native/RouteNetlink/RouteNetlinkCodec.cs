@@ -12,8 +12,12 @@ namespace LvsPS.Native.RouteNetlink;
 /// </summary>
 internal static class RouteNetlinkCodec
 {
-    /// <summary>RTM_NEWADDR or RTM_DELADDR for one address: IFA_LOCAL and IFA_ADDRESS both carry it (as ip addr add does on a non-point-to-point link).</summary>
-    public static void WriteAddress(NetlinkWriter w, ushort type, ushort flags, uint sequence, int interfaceIndex, IPAddress address, int prefixLength)
+    /// <summary>
+    /// RTM_NEWADDR or RTM_DELADDR for one address: IFA_LOCAL and IFA_ADDRESS both carry it (as ip addr add does on a
+    /// non-point-to-point link); a scope (RT_SCOPE_*) and an IPv4 label (IFA_LABEL) as ip addr add's scope and label.
+    /// </summary>
+    public static void WriteAddress(NetlinkWriter w, ushort type, ushort flags, uint sequence, int interfaceIndex, IPAddress address, int prefixLength,
+        byte scope = rtnetlink_h.RT_SCOPE_UNIVERSE, string? label = null)
     {
         byte family = FamilyOf(address);
         int start = w.BeginMessage(type, flags, sequence);
@@ -23,12 +27,14 @@ internal static class RouteNetlinkCodec
             ifa_prefixlen = (byte)prefixLength,
             // IPv6 VIPs skip duplicate address detection: every real server holds the same VIP on purpose.
             ifa_flags = family == rtnetlink_h.AF_INET6 ? (byte)if_addr_h.IFA_F_NODAD : (byte)0,
-            ifa_scope = rtnetlink_h.RT_SCOPE_UNIVERSE,
+            ifa_scope = scope,
             ifa_index = (uint)interfaceIndex,
         });
         byte[] bytes = address.GetAddressBytes();
         w.WriteBytes(if_addr_h.IFA_LOCAL, bytes);
         w.WriteBytes(if_addr_h.IFA_ADDRESS, bytes);
+        if (label is not null && family == rtnetlink_h.AF_INET)
+            w.WriteString(if_addr_h.IFA_LABEL, label);
         w.EndMessage(start);
     }
 

@@ -18,10 +18,12 @@ namespace LvsPS.Commands;
 /// are left alone. ipvsadm -Ln in the namespace shows the table as keepalived would have built it.</para>
 /// <para>The file is read and every check and VRRP instance validated before anything is touched: a file with errors,
 /// a missing interface or a check that cannot run changes nothing and says why. What LvsPS does not run
-/// (BFD_CHECK, auth_type AH, static_ipaddress) is written as a warning.</para>
+/// (BFD_CHECK, auth_type AH) is written as a warning. static_ipaddress addresses are added at start whatever the VRRP
+/// states, as keepalived adds them (one already on its interface is left alone and kept at stop).</para>
 /// <para>Stop-LvsDirector, Remove-Module, the end of pwsh, or SIGTERM/Ctrl+C under -Wait stop it as keepalived stops:
 /// VRRP masters hand over (priority 0), checks stop, then every service of the file is removed, or the whole table
-/// flushed with lvs_flush_on_stop. A killed process leaves its rules, as a killed keepalived does.</para>
+/// flushed with lvs_flush_on_stop, and the static addresses the director added are removed. A killed process leaves
+/// its rules, as a killed keepalived does.</para>
 /// <para>-Wait keeps the command running until the director stops (for systemd: see examples/lvsps-director.service);
 /// SIGTERM and SIGINT stop it; SIGHUP reloads the file as Update-LvsDirector does (only the difference is sent).</para>
 /// </remarks>
@@ -132,7 +134,8 @@ public sealed class StartLvsDirectorCommand : KeepalivedCmdletBase
         int realServers = table.Sum(s => s.RealServers.Count);
         int checks = c.VirtualServers.Sum(v => v.RealServers.Sum(r => r.Checkers.Count));
         return $"director '{name}' from {file}{(ns is null ? "" : $" in namespace '{ns}'")}: {table.Count} IPVS service(s) with {realServers} real server(s)"
-            + $"{(c.Global.LvsFlush ? " after flushing the whole IPVS table (lvs_flush)" : "")}, {checks} checker(s), {c.VrrpInstances.Count} VRRP instance(s)";
+            + $"{(c.Global.LvsFlush ? " after flushing the whole IPVS table (lvs_flush)" : "")}, {checks} checker(s), {c.VrrpInstances.Count} VRRP instance(s)"
+            + (c.StaticAddresses.Count == 0 ? "" : $", static address(es) {string.Join(", ", c.StaticAddresses.Select(a => a.Device is null ? $"{a}" : $"{a} dev {a.Device}"))} added");
     }
 
     /// <summary>

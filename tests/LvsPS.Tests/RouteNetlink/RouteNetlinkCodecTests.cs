@@ -30,6 +30,20 @@ public sealed class RouteNetlinkCodecTests
     }
 
     [Fact]
+    public void RTM_NEWADDR_with_a_scope_and_a_label_as_ip_addr_add_sends_them()
+    {
+        const ushort flags = netlink_h.NLM_F_REQUEST | netlink_h.NLM_F_ACK | rtnetlink_h.NLM_F_CREATE | rtnetlink_h.NLM_F_EXCL;
+        byte[] bytes = Build(w => RouteNetlinkCodec.WriteAddress(w, rtnetlink_h.RTM_NEWADDR, flags, 8, 2, IPAddress.Parse("192.168.200.16"), 24,
+            rtnetlink_h.RT_SCOPE_LINK, "eth0:s"));
+        Assert.Equal(Hex.Parse(@"
+            34000000 1400 0506 08000000 00000000   // len 52, RTM_NEWADDR, REQUEST|ACK|EXCL|CREATE, seq 8
+            02 18 00 fd 02000000                   // AF_INET, /24, flags 0, scope link (253), ifindex 2
+            0800 0200 c0a8c810                     // IFA_LOCAL 192.168.200.16
+            0800 0100 c0a8c810                     // IFA_ADDRESS
+            0b00 0300 657468303a7300 00            // IFA_LABEL ""eth0:s"" with its NUL, padded"), bytes);
+    }
+
+    [Fact]
     public void RTM_DELADDR_for_an_IPv6_VIP_skips_DAD()
     {
         byte[] bytes = Build(w => RouteNetlinkCodec.WriteAddress(w, rtnetlink_h.RTM_DELADDR, netlink_h.NLM_F_REQUEST | netlink_h.NLM_F_ACK, 9, 5, IPAddress.Parse("2001:db8::3"), 128));

@@ -23,13 +23,15 @@ public sealed record DirectorReloadPlan
     /// <summary>Instances changed only in priority or preemption: set in place, their VRRP state kept.</summary>
     public IReadOnlyList<VrrpInstanceTuning> TunedInstances { get; init; } = [];
     public IpvsTimeouts? Timeouts { get; init; }
+    /// <summary>static_ipaddress: the director's addresses the new file drops, and the new file's the interfaces lack (one removed by hand is added back).</summary>
+    public StaticAddressPlan StaticAddresses { get; init; } = StaticAddressPlan.Empty;
     /// <summary>What differed from the last configuration in the kernel (hand edits) and is put back.</summary>
     public IReadOnlyList<string> Repairs { get; init; } = [];
     /// <summary>Virtual servers and VRRP instances left exactly as they run (their check and VRRP states and timers kept).</summary>
     public int Unchanged { get; init; }
 
     public bool IsEmpty => Changes.Count == 0 && Drains.Count == 0 && RestartedChecks.Count == 0 && StoppedChecks.Count == 0
-        && StartedChecks.Count == 0 && StoppedInstances.Count == 0 && StartedInstances.Count == 0 && TunedInstances.Count == 0 && Timeouts is null;
+        && StartedChecks.Count == 0 && StoppedInstances.Count == 0 && StartedInstances.Count == 0 && TunedInstances.Count == 0 && Timeouts is null && StaticAddresses.IsEmpty;
 
     /// <summary>One line per action, as -WhatIf prints them.</summary>
     public IEnumerable<string> Describe()
@@ -57,6 +59,10 @@ public sealed record DirectorReloadPlan
             yield return $"start VRRP instance {name}";
         foreach (VrrpInstanceTuning tuning in TunedInstances)
             yield return $"set VRRP instance {tuning} (its state kept)";
+        foreach (StaticAddress a in StaticAddresses.Remove)
+            yield return $"remove static address {a}";
+        foreach (StaticAddress a in StaticAddresses.Add)
+            yield return $"add static address {a}";
         if (Timeouts is { } t)
             yield return $"set IPVS timeouts tcp {t.TcpSeconds} tcpfin {t.TcpFinSeconds} udp {t.UdpSeconds}";
         yield return $"keep {Unchanged} virtual server(s) and VRRP instance(s) as they run";

@@ -1,4 +1,5 @@
 using LvsPS.Native.Ipvs;
+using LvsPS.Native.RouteNetlink;
 using LvsPS.Native.Runtime;
 using LvsPS.Native.Vrrp;
 
@@ -13,6 +14,8 @@ public sealed record DirectorRunOptions
     public string? NetworkNamespace { get; init; }
     /// <summary>Opens IPVS (the kernel's client, or the in-memory one in tests).</summary>
     public required Func<string?, IIpvsClient> OpenIpvs { get; init; }
+    /// <summary>Opens route netlink (interfaces, static_ipaddress); the kernel's client unless a test gives a fake.</summary>
+    public Func<string?, IRouteNetlink> OpenRoute { get; init; } = ns => RouteNetlinkClient.Open(ns);
     /// <summary>Registers a part (the health engine, each VRRP instance) where users and shutdown find it; false refuses the start.</summary>
     public Func<IWorker, bool>? Register { get; init; }
     /// <summary>The sync group of a name (one per process, so other instances can join it); null: a fresh group per director.</summary>

@@ -3,6 +3,7 @@ using LvsPS.Native.Health;
 using LvsPS.Native.Health.Engine;
 using LvsPS.Native.Ipvs;
 using LvsPS.Native.Netlink;
+using LvsPS.Native.RouteNetlink;
 using LvsPS.Native.Runtime;
 using LvsPS.Native.Vrrp;
 
@@ -25,9 +26,9 @@ public sealed partial class RunningDirector
     /// <summary>What <see cref="Reload(DirectorConfiguration)"/> would do, changing nothing. Throws as <see cref="Start"/> does for a configuration that cannot run.</summary>
     public DirectorReloadPlan PlanReload(DirectorConfiguration next)
     {
-        Prepare(next, NetworkNamespace, new List<string>());
+        Prepared prepared = Prepare(next, _options, new List<string>());
         using IIpvsClient client = _options.OpenIpvs(NetworkNamespace);
-        return PlanAgainst(client, next);
+        return PlanAgainst(client, next, prepared);
     }
 
     /// <summary>
@@ -50,9 +51,9 @@ public sealed partial class RunningDirector
             if (!IsRunning)
                 throw new InvalidOperationException($"The director '{Name}' is stopped.");
             var notes = new List<string>();
-            Prepared prepared = Prepare(next, NetworkNamespace, notes);
+            Prepared prepared = Prepare(next, _options, notes);
             using IIpvsClient client = _options.OpenIpvs(NetworkNamespace);
-            DirectorReloadPlan plan = PlanAgainst(client, next);
+            DirectorReloadPlan plan = PlanAgainst(client, next, prepared);
             if (!approve(plan))
                 return null;
 
@@ -75,6 +76,7 @@ public sealed partial class RunningDirector
             {
                 errors.Add(e.Message);
             }
+            ReloadStaticAddresses(plan.StaticAddresses, prepared.StaticAddresses, errors);
             IReadOnlyList<VirtualService> table = DirectorIpvsTable.Initial(next);
             lock (_sync)
             {
@@ -125,10 +127,36 @@ public sealed partial class RunningDirector
         }
     }
 
-    /// <summary>One dump of the services; real servers read only for the services the reload touches.</summary>
-    private DirectorReloadPlan PlanAgainst(IIpvsClient client, DirectorConfiguration next)
-        => DirectorReloadPlanner.Plan(Configuration, next, client.GetVirtualServices(includeRealServers: false), _options.DrainTimeout, DateTimeOffset.Now,
+    /// <summary>One dump of the services; real servers read only for the services the reload touches; the addresses when the old or new file has static ones.</summary>
+    private DirectorReloadPlan PlanAgainst(IIpvsClient client, DirectorConfiguration next, Prepared prepared)
+    {
+        DirectorReloadPlan plan = DirectorReloadPlanner.Plan(Configuration, next, client.GetVirtualServices(includeRealServers: false), _options.DrainTimeout, DateTimeOffset.Now,
             client.GetRealServers);
+        IReadOnlyList<StaticAddress> owned = StaticAddresses;
+        if (owned.Count == 0 && prepared.StaticAddresses.Count == 0)
+            return plan;
+        using IRouteNetlink route = _options.OpenRoute(NetworkNamespace);
+        return plan with { StaticAddresses = DirectorStaticAddresses.Plan(owned, prepared.StaticAddresses, route.GetAddresses()) };
+    }
+
+    /// <summary>keepalived's reload: the director's addresses the new file drops are removed, the new file's missing ones added.</summary>
+    private void ReloadStaticAddresses(StaticAddressPlan plan, IReadOnlyList<StaticAddress> wanted, List<string> errors)
+    {
+        IReadOnlyList<StaticAddress> owned = StaticAddresses;
+        if (owned.Count == 0 && wanted.Count == 0)
+            return;
+        try
+        {
+            using IRouteNetlink route = _options.OpenRoute(NetworkNamespace);
+            owned = DirectorStaticAddresses.Apply(route, plan, owned, wanted, errors);
+        }
+        catch (NetlinkException e)
+        {
+            errors.Add($"static_ipaddress: {e.Message}");
+        }
+        lock (_sync)
+            _staticAddresses = owned;
+    }
 
     private static string NotApplied(StepOutcome o) => o.Status switch
     {

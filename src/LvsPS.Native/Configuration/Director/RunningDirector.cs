@@ -29,6 +29,7 @@ public sealed partial class RunningDirector : IWorker
     private readonly object _sync = new();
     private HealthLoopPool? _healthLoops;
     private Task? _stopping;
+    private IReadOnlyList<StaticAddress> _staticAddresses = [];
 
     private RunningDirector(DirectorConfiguration configuration, DirectorRunOptions options, IReadOnlyList<string> notes)
     {
@@ -56,6 +57,8 @@ public sealed partial class RunningDirector : IWorker
     /// <summary>One health engine per virtual_server that has checks (named DIRECTOR/VIRTUAL-SERVER), so a reload restarts only the changed ones.</summary>
     public IReadOnlyList<HealthEngine> HealthEngines { get { lock (_sync) return _engines.Values.ToArray(); } }
     public IReadOnlyList<VrrpInstance> VrrpInstances { get { lock (_sync) return _instances.Values.ToArray(); } }
+    /// <summary>The static_ipaddress addresses this director added (removed at stop); ones the interfaces had before are not among them.</summary>
+    public IReadOnlyList<StaticAddress> StaticAddresses { get { lock (_sync) return _staticAddresses; } }
     public Task Completion => _stopped.Task;
 
     /// <summary>
@@ -67,12 +70,13 @@ public sealed partial class RunningDirector : IWorker
     public static RunningDirector Start(DirectorConfiguration configuration, DirectorRunOptions options)
     {
         var notes = new List<string>();
-        Prepared prepared = Prepare(configuration, options.NetworkNamespace, notes);
+        Prepared prepared = Prepare(configuration, options, notes);
         var director = new RunningDirector(configuration, options, notes);
         using (IIpvsClient client = options.OpenIpvs(options.NetworkNamespace))
             director.BuildTable(client);
         try
         {
+            director.AddStaticAddresses(prepared.StaticAddresses);
             foreach ((string id, IReadOnlyList<HealthCheckedService> services) in prepared.Checks)
                 director.StartChecks(id, services);
             foreach (DirectorVrrpInstance i in prepared.Vrrp)
@@ -88,10 +92,12 @@ public sealed partial class RunningDirector : IWorker
     }
 
     /// <summary>Everything a configuration runs, mapped and validated (throws before anything is touched).</summary>
-    private sealed record Prepared(IReadOnlyDictionary<string, IReadOnlyList<HealthCheckedService>> Checks, IReadOnlyList<DirectorVrrpInstance> Vrrp);
+    private sealed record Prepared(IReadOnlyDictionary<string, IReadOnlyList<HealthCheckedService>> Checks, IReadOnlyList<DirectorVrrpInstance> Vrrp,
+        IReadOnlyList<StaticAddress> StaticAddresses);
 
-    private static Prepared Prepare(DirectorConfiguration configuration, string? networkNamespace, List<string> notes)
+    private static Prepared Prepare(DirectorConfiguration configuration, DirectorRunOptions options, List<string> notes)
     {
+        string? networkNamespace = options.NetworkNamespace;
         var checks = new Dictionary<string, IReadOnlyList<HealthCheckedService>>(StringComparer.Ordinal);
         foreach (VirtualServerDefinition vs in configuration.VirtualServers)
         {
@@ -105,20 +111,21 @@ public sealed partial class RunningDirector : IWorker
         IReadOnlyList<DirectorVrrpInstance> vrrp = DirectorVrrp.Instances(configuration, networkNamespace, notes);
         foreach (DirectorVrrpInstance i in vrrp)
             i.Options.Validate();
-        CheckInterfaces(vrrp, networkNamespace);
-        if (configuration.StaticAddresses.Count > 0)
-            notes.Add($"static_ipaddress: {configuration.StaticAddresses.Count} address(es) not added by LvsPS (add them with ip addr).");
-        return new Prepared(checks, vrrp);
+        if (vrrp.Count == 0 && configuration.StaticAddresses.Count == 0)
+            return new Prepared(checks, vrrp, []);
+        using IRouteNetlink route = options.OpenRoute(networkNamespace);
+        CheckInterfaces(vrrp, route, networkNamespace);
+        return new Prepared(checks, vrrp, DirectorStaticAddresses.Resolve(configuration, route, networkNamespace, notes));
     }
 
     /// <summary>A missing interface is found before IPVS is touched (the instances open their sockets only later).</summary>
-    private static void CheckInterfaces(IReadOnlyList<DirectorVrrpInstance> vrrp, string? networkNamespace)
+    private static void CheckInterfaces(IReadOnlyList<DirectorVrrpInstance> vrrp, IRouteNetlink route, string? networkNamespace)
     {
         if (vrrp.Count == 0)
             return;
-        using RouteNetlinkClient links = RouteNetlinkClient.Open(networkNamespace);
+        IReadOnlyList<NetworkLink> links = route.GetLinks();
         foreach (VrrpInstanceOptions o in vrrp.Select(i => i.Options))
-            if (links.FindLink(o.Interface) is null)
+            if (!links.Any(l => l.Name == o.Interface))
                 throw new VrrpValidationException(VrrpRule.InterfaceNotFound,
                     $"vrrp_instance {o.Name}: the interface '{o.Interface}' does not exist{(networkNamespace is null ? "" : $" in network namespace '{networkNamespace}'")}. Nothing was started or changed.");
     }
@@ -131,6 +138,20 @@ public sealed partial class RunningDirector : IWorker
         if (global.LvsTimeouts is { } t)
             client.SetTimeouts(new IpvsTimeouts(t.TcpSeconds ?? 0, t.TcpFinSeconds ?? 0, t.UdpSeconds ?? 0));
         StartErrors = DirectorTableBuilder.Converge(client, Table);
+    }
+
+    /// <summary>static_ipaddress at start, whatever the VRRP states (keepalived); what the kernel refuses joins <see cref="StartErrors"/>.</summary>
+    private void AddStaticAddresses(IReadOnlyList<StaticAddress> wanted)
+    {
+        if (wanted.Count == 0)
+            return;
+        using IRouteNetlink route = _options.OpenRoute(NetworkNamespace);
+        var errors = new List<string>();
+        StaticAddressPlan plan = DirectorStaticAddresses.Plan([], wanted, route.GetAddresses());
+        IReadOnlyList<StaticAddress> owned = DirectorStaticAddresses.Apply(route, plan, [], wanted, errors);
+        lock (_sync)
+            _staticAddresses = owned;
+        StartErrors = [.. StartErrors, .. errors];
     }
 
     /// <summary>A director's engines share a few loop threads (issue 12: 1,000 checked virtual servers, not 1,000 threads).</summary>
@@ -188,10 +209,30 @@ public sealed partial class RunningDirector : IWorker
             if (loops is not null)
                 await Task.Run(loops.Dispose).ConfigureAwait(false);
             await Task.Run(CleanTable).ConfigureAwait(false);
+            await Task.Run(RemoveStaticAddresses).ConfigureAwait(false);
         }
         finally
         {
             _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>keepalived removes the static addresses it added when it stops (vrrp_daemon.c, "Clear static entries").</summary>
+    private void RemoveStaticAddresses()
+    {
+        IReadOnlyList<StaticAddress> owned;
+        lock (_sync)
+            (owned, _staticAddresses) = (_staticAddresses, []);
+        if (owned.Count == 0)
+            return;
+        try
+        {
+            using IRouteNetlink route = _options.OpenRoute(NetworkNamespace);
+            DirectorStaticAddresses.RemoveAll(route, owned);
+        }
+        catch (NetlinkException)
+        {
+            // The namespace is gone: so are its addresses.
         }
     }
 

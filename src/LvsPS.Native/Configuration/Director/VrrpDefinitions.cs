@@ -15,6 +15,8 @@ public sealed record VrrpAddressDefinition
     public string? Label { get; init; }
     /// <summary>Other words of the line (brd, no_track, ...), as written.</summary>
     public IReadOnlyList<string> Options { get; init; } = [];
+    [JsonIgnore]
+    public SourceLocation Location { get; init; }
 
     public override string ToString() => PrefixLength is { } p ? $"{Address}/{p}" : Address.ToString();
 }

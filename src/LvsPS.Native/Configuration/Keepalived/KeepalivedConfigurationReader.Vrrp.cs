@@ -38,7 +38,7 @@ public sealed partial class KeepalivedConfigurationReader
             _diagnostics.Warn(DiagnosticCodes.InvalidValue, line.Location, $"{what}: '{line.Keyword}' is not an IP address; the address is skipped.");
             return null;
         }
-        var definition = new VrrpAddressDefinition { Address = address!, PrefixLength = prefix };
+        var definition = new VrrpAddressDefinition { Address = address!, PrefixLength = prefix, Location = line.Location };
         var options = new List<string>();
         for (int i = 0; i < line.Arguments.Count; i++)
         {

@@ -1,0 +1,61 @@
+using LvsPS.Host.Tests.Infrastructure;
+using LvsPS.Native.Configuration.Director;
+using LvsPS.Native.Configuration.Keepalived;
+using LvsPS.Native.Ipvs.InMemory;
+
+namespace LvsPS.Host.Tests;
+
+/// <summary>
+/// static_ipaddress on the host kernel's route netlink (IPVS in memory): ip addr shows the file's addresses
+/// after start (no VRRP instance at all), follows a reload edit (the dropped one removed, the new one added, one
+/// deleted by hand put back), and after stop has only what the interface had before the director.
+/// </summary>
+[Collection("vrrp")]
+public sealed class DirectorStaticAddressHostTests
+{
+    private static DirectorConfiguration Read(params string[] lines)
+    {
+        string text = $"static_ipaddress {{\n{string.Join('\n', lines)}\n}}\n";
+        KeepalivedReadResult r = KeepalivedConfigurationReader.Parse(text, "keepalived.conf", Path.GetTempPath(), new KeepalivedReadOptions());
+        Assert.False(r.HasErrors, string.Join('\n', r.Diagnostics));
+        return r.Configuration;
+    }
+
+    /// <summary>ip -o addr of the node as "ADDRESS/LEN DEV [LABEL]" lines of the 10.77/16 test addresses.</summary>
+    private static string[] Addresses(Segment s)
+        => Sh.Run("ip", "-n", s.Node(1), "-o", "-4", "addr", "show").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split([' ', '\\'], StringSplitOptions.RemoveEmptyEntries))
+            .Where(w => w[3].StartsWith("10.77.", StringComparison.Ordinal))
+            .Select(w => $"{w[3]} {w[1]} scope {w[Array.IndexOf(w, "scope") + 1]}{(w.FirstOrDefault(x => x.StartsWith(w[1] + ":", StringComparison.Ordinal)) is { } label ? $" {label}" : "")}")
+            .Order(StringComparer.Ordinal).ToArray();
+
+    [SkippableFact]
+    public async Task Ip_addr_shows_them_after_start_and_after_a_reload_edit_and_stop_removes_only_the_directors()
+    {
+        HostFacts.RequireRoot();
+        using var s = new Segment(1);
+        Sh.Run("ip", "-n", s.Node(1), "addr", "add", "10.77.0.9/24", "dev", "eth0"); // there before the director
+        var ipvs = new InMemoryIpvsNamespaces();
+        RunningDirector d = RunningDirector.Start(Read("10.77.0.1/24 dev eth0 label eth0:st", "10.77.0.2/32 dev lo scope host", "10.77.0.9/24 dev eth0"),
+            new DirectorRunOptions { Name = "static", NetworkNamespace = s.Node(1), OpenIpvs = ipvs.Open });
+        try
+        {
+            Assert.Empty(d.StartErrors);
+            Assert.Equal(["10.77.0.1/24 eth0 scope global eth0:st", "10.77.0.2/32 lo scope host", "10.77.0.9/24 eth0 scope global"], Addresses(s));
+            Assert.Equal(2, d.StaticAddresses.Count); // .9 was there: not the director's
+
+            Sh.Run("ip", "-n", s.Node(1), "addr", "del", "10.77.0.1/24", "dev", "eth0");
+            DirectorConfiguration next = Read("10.77.0.1/24 dev eth0 label eth0:st", "10.77.0.3/24 dev eth0", "10.77.0.9/24 dev eth0");
+            Assert.Equal(["remove static address 10.77.0.2/32 dev lo scope host", "add static address 10.77.0.1/24 dev eth0 label eth0:st", "add static address 10.77.0.3/24 dev eth0"],
+                d.PlanReload(next).Describe().Where(l => l.Contains("static address", StringComparison.Ordinal)));
+            DirectorReloadResult result = d.Reload(next);
+            Assert.Empty(result.Errors);
+            Assert.Equal(["10.77.0.1/24 eth0 scope global eth0:st", "10.77.0.3/24 eth0 scope global", "10.77.0.9/24 eth0 scope global"], Addresses(s));
+        }
+        finally
+        {
+            await d.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        Assert.Equal(["10.77.0.9/24 eth0 scope global"], Addresses(s));
+    }
+}
