@@ -13,6 +13,7 @@ public sealed class Segment : IDisposable
     private readonly List<string> _namespaces = new();
     private readonly string _id = Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
     private static int s_subnet = Random.Shared.Next(0, 200);
+    private int _attached;
 
     public Segment(int nodes)
     {
@@ -50,6 +51,20 @@ public sealed class Segment : IDisposable
         string line = Sh.Run("ip", "-n", Node(node), "-o", "link", "show", "dev", "eth0");
         string mac = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipWhile(w => w != "link/ether").Skip(1).First();
         return Convert.FromHexString(mac.Replace(":", ""));
+    }
+
+    /// <summary>
+    /// Joins a namespace of another segment to this one's bridge as <paramref name="interfaceName"/> (a second network:
+    /// eth1 of a NAT director), up, with the next address of this subnet after the nodes'; returns that address.
+    /// </summary>
+    public string Attach(string networkNamespace, string interfaceName)
+    {
+        int port = Nodes.Count + Interlocked.Increment(ref _attached);
+        Sh.Run("ip", "-n", Bridge, "link", "add", $"p{port}", "type", "veth", "peer", "name", interfaceName, "netns", networkNamespace);
+        Sh.Run("ip", "-n", Bridge, "link", "set", $"p{port}", "master", "br0", "up");
+        Sh.Run("ip", "-n", networkNamespace, "addr", "add", $"{Address(port)}/24", "dev", interfaceName);
+        Sh.Run("ip", "-n", networkNamespace, "link", "set", interfaceName, "up");
+        return Address(port);
     }
 
     /// <summary>Takes a node's own eth0 down or up inside its namespace (carrier loss as the node sees it).</summary>
