@@ -97,7 +97,7 @@ public sealed partial class VrrpInstance
                     SendAdvertisement(action.Priority);
                     break;
                 case VrrpActionKind.AddVirtualAddresses:
-                    foreach (VrrpVirtualAddress vip in _options.VirtualAddresses)
+                    foreach (VrrpVirtualAddress vip in _options.HeldAddresses)
                         Try($"add {vip} to {_link.Name}", () => _binder.TryAddAddress(_link.Index, vip.Address, vip.PrefixLength));
                     break;
                 case VrrpActionKind.RemoveVirtualAddresses:
@@ -145,7 +145,7 @@ public sealed partial class VrrpInstance
     private void Announce()
     {
         for (int i = 0; i < Math.Max(1, _options.GratuitousArpRepeat); i++)
-            foreach (VrrpVirtualAddress vip in _options.VirtualAddresses)
+            foreach (VrrpVirtualAddress vip in _options.HeldAddresses)
                 if (Try($"announce {vip.Address}", () => _announcer.Announce(vip.Address)))
                     Counters.Announced();
     }
@@ -163,7 +163,7 @@ public sealed partial class VrrpInstance
 
     private void TryRemoveVips()
     {
-        foreach (VrrpVirtualAddress vip in _options.VirtualAddresses)
+        foreach (VrrpVirtualAddress vip in _options.HeldAddresses)
             Try($"remove {vip} from {_link.Name}", () => _binder.TryRemoveAddress(_link.Index, vip.Address, vip.PrefixLength));
     }
 

@@ -76,6 +76,8 @@ public sealed partial class VrrpInstance : IDisposable, IWorker
     public int Version => _options.Version;
     public string? NetworkNamespace => _options.NetworkNamespace;
     public IReadOnlyList<VrrpVirtualAddress> VirtualAddresses => _options.VirtualAddresses;
+    /// <summary>Held with <see cref="VirtualAddresses"/> but not advertised (keepalived's virtual_ipaddress_excluded).</summary>
+    public IReadOnlyList<VrrpVirtualAddress> ExcludedAddresses => _options.ExcludedAddresses;
     public TimeSpan AdvertisementInterval => _options.AdvertisementInterval;
     public VrrpCounters Counters { get; } = new();
     /// <summary>The address this instance advertises from (the interface's primary, its link-local, or -UnicastSource).</summary>
@@ -143,7 +145,7 @@ public sealed partial class VrrpInstance : IDisposable, IWorker
 
     private static IPAddress PrimaryAddress(RouteNetlinkClient binder, NetworkLink link, VrrpInstanceOptions options)
     {
-        var vips = options.VirtualAddresses.Select(v => v.Address).ToHashSet();
+        var vips = options.HeldAddresses.Select(v => v.Address).ToHashSet();
         IReadOnlyList<InterfaceAddress> addresses = binder.GetAddresses(link.Index, options.AddressFamily);
         InterfaceAddress? primary = options.AddressFamily == AddressFamily.InterNetworkV6
             ? addresses.FirstOrDefault(a => a.Address.IsIPv6LinkLocal && !vips.Contains(a.Address))
@@ -161,7 +163,7 @@ public sealed partial class VrrpInstance : IDisposable, IWorker
         PreemptDelay = _options.PreemptDelay;
         MasterAdvertisementInterval = _options.AdvertisementInterval;
         if (_options.Priority != 255)
-            foreach (VrrpVirtualAddress vip in _options.VirtualAddresses)
+            foreach (VrrpVirtualAddress vip in _options.HeldAddresses)
                 if (_binder.TryRemoveAddress(_link.Index, vip.Address, vip.PrefixLength))
                     _staleRemoved.Add(vip);
         _notifyThread = new Thread(Notify) { IsBackground = true, Name = $"vrrp-notify:{Name}" };

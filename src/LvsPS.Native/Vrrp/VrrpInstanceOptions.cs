@@ -66,6 +66,11 @@ public sealed class VrrpInstanceOptions
     public int Version { get; init; } = 2;
     public TimeSpan AdvertisementInterval { get; init; } = TimeSpan.FromSeconds(1);
     public required IReadOnlyList<VrrpVirtualAddress> VirtualAddresses { get; init; }
+    /// <summary>
+    /// keepalived's virtual_ipaddress_excluded: held with the virtual addresses (added on becoming master, announced,
+    /// removed on leaving it) but not carried in adverts, so neither the 255-address limit nor the family applies.
+    /// </summary>
+    public IReadOnlyList<VrrpVirtualAddress> ExcludedAddresses { get; init; } = Array.Empty<VrrpVirtualAddress>();
     /// <summary>Master starts as master at once (keepalived's state MASTER); Backup waits Master_Down_Interval.</summary>
     public VrrpState InitialState { get; init; } = VrrpState.Backup;
     public bool Preempt { get; init; } = true;
@@ -87,6 +92,9 @@ public sealed class VrrpInstanceOptions
     public IReadOnlyList<VrrpNotifyScript> NotifyScripts { get; init; } = Array.Empty<VrrpNotifyScript>();
     /// <summary>The IPVS sync daemon that follows this instance (keepalived's lvs_sync_daemon); its State is ignored. Null: none.</summary>
     public Ipvs.SyncDaemon? LvsSyncDaemon { get; init; }
+
+    /// <summary>Every address the master holds: the advertised ones, then the excluded ones.</summary>
+    internal IEnumerable<VrrpVirtualAddress> HeldAddresses => VirtualAddresses.Concat(ExcludedAddresses);
 
     public AddressFamily AddressFamily => VirtualAddresses.Count > 0 ? VirtualAddresses[0].Address.AddressFamily : AddressFamily.InterNetwork;
     public bool IsUnicast => UnicastPeers.Count > 0;

@@ -32,9 +32,7 @@ public static class DirectorVrrp
         string where = $"{i.Location}: vrrp_instance {i.Name}";
         if (i.AuthType is "AH")
             notes?.Add($"{where}: auth_type AH is not spoken by LvsPS; the instance runs without authentication.");
-        if (i.ExcludedAddresses.Count > 0)
-            notes?.Add($"{where}: virtual_ipaddress_excluded is not added by LvsPS.");
-        foreach (VrrpAddressDefinition a in i.VirtualAddresses.Where(a => a.Device is not null && a.Device != i.Interface))
+        foreach (VrrpAddressDefinition a in i.VirtualAddresses.Concat(i.ExcludedAddresses).Where(a => a.Device is not null && a.Device != i.Interface))
             notes?.Add($"{where}: {a} dev {a.Device}: LvsPS adds every virtual address on the instance's interface {i.Interface}.");
         LvsSyncDaemonDefinition? sync = configuration.Global.LvsSyncDaemon;
         return new VrrpInstanceOptions
@@ -45,7 +43,8 @@ public static class DirectorVrrp
             Priority = i.Priority,
             Version = i.Version,
             AdvertisementInterval = TimeSpan.FromSeconds(i.AdvertIntervalSeconds),
-            VirtualAddresses = i.VirtualAddresses.Select(a => new VrrpVirtualAddress(a.Address, a.PrefixLength ?? NetText.HostPrefixLength(a.Address))).ToArray(),
+            VirtualAddresses = i.VirtualAddresses.Select(Address).ToArray(),
+            ExcludedAddresses = i.ExcludedAddresses.Select(Address).ToArray(),
             InitialState = string.Equals(i.InitialState, "MASTER", StringComparison.OrdinalIgnoreCase) ? VrrpState.Master : VrrpState.Backup,
             Preempt = !i.NoPreempt,
             PreemptDelay = TimeSpan.FromSeconds(i.PreemptDelaySeconds ?? 0),
@@ -68,6 +67,8 @@ public static class DirectorVrrp
             } : null,
         };
     }
+
+    private static VrrpVirtualAddress Address(VrrpAddressDefinition a) => new(a.Address, a.PrefixLength ?? NetText.HostPrefixLength(a.Address));
 
     private static VrrpTrackedScript[] TrackScripts(VrrpInstanceDefinition i, DirectorConfiguration configuration, string? networkNamespace, bool inSyncGroup, ICollection<string>? notes)
     {

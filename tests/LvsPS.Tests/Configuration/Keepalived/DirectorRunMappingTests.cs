@@ -166,6 +166,10 @@ public sealed class DirectorRunMappingTests
           virtual_ipaddress {
             10.0.0.5
           }
+          virtual_ipaddress_excluded {
+            10.0.1.5/24
+            2001:db8::5/64
+          }
           track_script {
             chk weight -5
           }
@@ -194,6 +198,11 @@ public sealed class DirectorRunMappingTests
         VrrpTrackedScript chk = Assert.Single(two.TrackScripts);
         Assert.Equal((-5, 3, TimeSpan.FromSeconds(2)), (chk.Weight, chk.Fall, chk.Interval));
         Assert.Equal("/bin/true", chk.Script.Description);
+        // virtual_ipaddress_excluded: held, not advertised (any family).
+        Assert.Equal(new[] { "10.0.0.5/32" }, two.VirtualAddresses.Select(a => a.ToString()));
+        Assert.Equal(new[] { "10.0.1.5/24", "2001:db8::5/64" }, two.ExcludedAddresses.Select(a => a.ToString()));
+        Assert.Empty(one.ExcludedAddresses);
+        two.Validate();
     }
 
     [Fact]
