@@ -19,7 +19,7 @@ namespace LvsPS.Commands;
 /// <para>The file is read and every check and VRRP instance validated before anything is touched: a file with errors,
 /// a missing interface or a check that cannot run changes nothing and says why. What LvsPS does not run
 /// (BFD_CHECK, auth_type AH) is written as a warning. static_ipaddress addresses are added at start whatever the VRRP
-/// states, as keepalived adds them (one already on its interface is left alone and kept at stop).</para>
+/// states and removed at stop, as keepalived does (also one its interface had before the start).</para>
 /// <para>Stop-LvsDirector, Remove-Module, the end of pwsh, or SIGTERM/Ctrl+C under -Wait stop it as keepalived stops:
 /// VRRP masters hand over (priority 0), checks stop, then every service of the file is removed, or the whole table
 /// flushed with lvs_flush_on_stop, and the static addresses the director added are removed. A killed process leaves

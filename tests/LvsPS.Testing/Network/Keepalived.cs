@@ -2,15 +2,27 @@ using System.Diagnostics;
 
 namespace LvsPS.Testing;
 
-/// <summary>keepalived 2.2.x, VRRP only (-P), in a namespace, with its files in a temp directory.</summary>
+/// <summary>
+/// keepalived 2.2.x, VRRP only (-P), in a namespace, with its files in a temp directory, in a session of its own
+/// (on SIGHUP it signals its process group, which must not be the test host's).
+/// </summary>
 public sealed class Keepalived : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("lvsps-ka-").FullName;
+    private readonly string _instanceBody, _globalDefs;
     private Process? _process;
 
-    public Keepalived(string networkNamespace, string instanceBody, string globalDefs = "")
+    /// <param name="otherBlocks">Top-level blocks after the instance (static_ipaddress, ...).</param>
+    public Keepalived(string networkNamespace, string instanceBody, string globalDefs = "", string otherBlocks = "")
     {
         Namespace = networkNamespace;
+        (_instanceBody, _globalDefs) = (instanceBody, globalDefs);
+        Write(otherBlocks);
+    }
+
+    private void Write(string otherBlocks)
+    {
+        string instanceBody = _instanceBody, globalDefs = _globalDefs, networkNamespace = Namespace;
         Config = $$"""
             global_defs {
               router_id {{networkNamespace}}
@@ -21,12 +33,20 @@ public sealed class Keepalived : IDisposable
               interface eth0
             {{instanceBody}}
             }
+            {{otherBlocks}}
             """;
         File.WriteAllText(Path.Combine(_dir, "keepalived.conf"), Config);
     }
 
     public string Namespace { get; }
-    public string Config { get; }
+    public string Config { get; private set; } = "";
+
+    /// <summary>Rewrites the file with <paramref name="otherBlocks"/> instead, then SIGHUP: keepalived reloads it.</summary>
+    public void Reload(string otherBlocks)
+    {
+        Write(otherBlocks);
+        Sh.Run("kill", "-HUP", _process!.Id.ToString());
+    }
     public string Log => File.Exists(Path.Combine(_dir, "log")) ? File.ReadAllText(Path.Combine(_dir, "log")) : "";
 
     public static bool Available => Sh.Has("keepalived");
@@ -38,7 +58,7 @@ public sealed class Keepalived : IDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add("-c");
-        info.ArgumentList.Add($"exec ip netns exec {Namespace} keepalived -P -n -l -D -f {_dir}/keepalived.conf -p {_dir}/ka.pid -r {_dir}/vrrp.pid -c {_dir}/chk.pid > {_dir}/log 2>&1");
+        info.ArgumentList.Add($"exec setsid ip netns exec {Namespace} keepalived -P -n -l -D -f {_dir}/keepalived.conf -p {_dir}/ka.pid -r {_dir}/vrrp.pid -c {_dir}/chk.pid > {_dir}/log 2>&1");
         _process = Process.Start(info)!;
         return this;
     }

@@ -28,11 +28,12 @@ public sealed record StaticAddressPlan(IReadOnlyList<StaticAddress> Remove, IRea
 
 /// <summary>
 /// static_ipaddress as keepalived 2.2.7 runs it (vrrp_daemon.c, vrrp_ipaddress.c): every address is added at start,
-/// whatever the VRRP states; one the interface had already is not the director's (keepalived's 'set' flag stays
-/// false when the kernel says EEXIST) and stays at stop. A reload removes the director's addresses the new file no
-/// longer has (clear_diff_static_addresses) and adds the new file's that are missing. Stop removes the director's
-/// own. An address without dev goes on the interface of the default route (get_default_if). Planned against the
-/// kernel's addresses, so one removed by hand is added back at the next reload (keepalived re-adds it at once).
+/// whatever the VRRP states, and becomes the director's, even one the interface had already (keepalived takes the
+/// kernel's EEXIST to RTM_NEWADDR as success, keepalived_netlink.c, so it removes such an address at stop too: measured
+/// on this kernel, DirectorStaticAddressHostTests). A reload removes the director's addresses the new file no longer
+/// has (clear_diff_static_addresses) and adds the new file's that are missing. Stop removes the director's own. An
+/// address without dev goes on the interface of the default route (get_default_if). Planned against the kernel's
+/// addresses, so one removed by hand is added back at the next reload (keepalived re-adds it at once).
 /// </summary>
 internal static class DirectorStaticAddresses
 {
@@ -80,19 +81,19 @@ internal static class DirectorStaticAddresses
 
     /// <summary>
     /// What to do so that exactly <paramref name="wanted"/> is there: the director's own addresses (<paramref name="owned"/>)
-    /// that are no longer wanted are removed; wanted ones the kernel does not have are added. Addresses that were there
-    /// before the director are left as they are.
+    /// that are no longer wanted are removed; wanted ones the kernel does not have, or that are not the director's yet
+    /// (at start: added, and taken over when the kernel has them already), are added.
     /// </summary>
     public static StaticAddressPlan Plan(IReadOnlyCollection<StaticAddress> owned, IReadOnlyList<StaticAddress> wanted, IReadOnlyList<InterfaceAddress> kernel)
     {
         StaticAddress[] remove = owned.Where(o => !wanted.Any(o.SameAs) && Present(o, kernel)).ToArray();
-        StaticAddress[] add = wanted.Where(w => !Present(w, kernel) || remove.Any(r => On(r, w))).ToArray();
+        StaticAddress[] add = wanted.Where(w => !Present(w, kernel) || !owned.Any(w.SameAs) || remove.Any(r => On(r, w))).ToArray();
         return remove.Length == 0 && add.Length == 0 ? StaticAddressPlan.Empty : new StaticAddressPlan(remove, add);
     }
 
     /// <summary>
     /// Carries out <paramref name="plan"/>; returns the director's addresses afterwards and adds to <paramref name="errors"/>
-    /// what the kernel refused (the rest is done). An address the kernel has already (EEXIST) is kept but not owned.
+    /// what the kernel refused (the rest is done). An address the kernel has already (EEXIST) becomes the director's, as with keepalived.
     /// </summary>
     public static IReadOnlyList<StaticAddress> Apply(IRouteNetlink route, StaticAddressPlan plan, IReadOnlyCollection<StaticAddress> owned,
         IReadOnlyList<StaticAddress> wanted, ICollection<string> errors)
@@ -123,7 +124,7 @@ internal static class DirectorStaticAddresses
             }
             catch (NetlinkException e) when (e.Errno == Errno.EEXIST)
             {
-                // On the interface before the director: not its own, so it stays at stop (as with keepalived).
+                now.Add(a); // keepalived counts it as added, and removes it at stop.
             }
             catch (NetlinkException e)
             {

@@ -57,7 +57,7 @@ public sealed partial class RunningDirector : IWorker
     /// <summary>One health engine per virtual_server that has checks (named DIRECTOR/VIRTUAL-SERVER), so a reload restarts only the changed ones.</summary>
     public IReadOnlyList<HealthEngine> HealthEngines { get { lock (_sync) return _engines.Values.ToArray(); } }
     public IReadOnlyList<VrrpInstance> VrrpInstances { get { lock (_sync) return _instances.Values.ToArray(); } }
-    /// <summary>The static_ipaddress addresses this director added (removed at stop); ones the interfaces had before are not among them.</summary>
+    /// <summary>The static_ipaddress addresses this director holds (removed at stop; as with keepalived, also ones an interface had before the start).</summary>
     public IReadOnlyList<StaticAddress> StaticAddresses { get { lock (_sync) return _staticAddresses; } }
     public Task Completion => _stopped.Task;
 

@@ -11,8 +11,8 @@ namespace LvsPS.Tests.Configuration.Keepalived;
 
 /// <summary>
 /// static_ipaddress run by the director as keepalived 2.2.7 runs it: added at start without any VRRP instance,
-/// diffed at reload (removed when the file drops them, added when new or removed by hand), removed at stop,
-/// and an address the interface had before the director left alone. Route netlink and IPVS are fakes.
+/// diffed at reload (removed when the file drops them, added when new or removed by hand), removed at stop, an
+/// address the interface had before the director included (keepalived takes EEXIST as added). Route netlink and IPVS are fakes.
 /// </summary>
 public sealed class DirectorStaticAddressTests
 {
@@ -47,13 +47,16 @@ public sealed class DirectorStaticAddressTests
     }
 
     [Fact]
-    public async Task An_address_the_interface_had_before_is_not_the_directors_and_stays_at_stop()
+    public async Task An_address_the_interface_had_before_becomes_the_directors_and_goes_at_stop_as_with_keepalived()
     {
         _route.Addresses.Add(new InterfaceAddress { InterfaceIndex = 2, Address = IPAddress.Parse("10.1.0.1"), PrefixLength = 24 });
+        _route.Addresses.Add(new InterfaceAddress { InterfaceIndex = 2, Address = IPAddress.Parse("10.1.0.8"), PrefixLength = 24 });
         RunningDirector d = Start(Static("10.1.0.1/24 dev eth0", "10.1.0.2/24 dev eth0"));
-        Assert.Equal(["10.1.0.2/24 dev eth0"], d.StaticAddresses.Select(a => a.ToString()));
+        Assert.Equal(["add 10.1.0.1/24 index 2", "add 10.1.0.2/24 index 2"], _route.Sent);
+        Assert.Equal(["10.1.0.1/24 dev eth0", "10.1.0.2/24 dev eth0"], d.StaticAddresses.Select(a => a.ToString()));
+        Assert.Empty(d.StartErrors);
         await d.StopAsync();
-        Assert.Equal(["10.1.0.1/24"], _route.Addresses.Select(a => a.ToString()));
+        Assert.Equal(["10.1.0.8/24"], _route.Addresses.Select(a => a.ToString()));
     }
 
     [Fact]
