@@ -32,10 +32,35 @@ foreach ($step in @(@{ Label = 'cold'; File = 'new' }, @{ Label = 'warm'; File =
     if ($step.Label -eq 'cold') { $coldChanges = $plan.Changes }
 }
 
+# Where a warm reload's time goes: its parts alone, in the same process (warm), in the core (reached by reflection:
+# its types load into the module's own context), each twice: the read, the plan (prepare, the service dump, the
+# real-server dumps of the services it changes), the service dump alone, 100 real-server dumps alone; then a whole
+# Reload in the core (to new.conf) and Update-LvsDirector back to old.conf (the cmdlet: read, report, reload).
+$native = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'LvsPS.Native' } | Select-Object -First 1
+$cmdlets = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'LvsPS' } | Select-Object -First 1
+$director = $cmdlets.GetType('LvsPS.Keepalived.DirectorRegistry').GetMethod('Find').Invoke($null, @('bench'))
+$reader = $native.GetType('LvsPS.Native.Configuration.Keepalived.KeepalivedConfigurationReader')
+$probe = $native.GetType('LvsPS.Native.Ipvs.IpvsClient')::Open('br-lvs')
+foreach ($i in 1..2) {
+    $ms = Time { $script:read = $reader::ReadFile("$Work/new.conf", $null) }
+    Say "phase  read new.conf (KeepalivedConfigurationReader.ReadFile, run $i): $ms ms"
+    $ms = Time { $script:planned = $director.PlanReload($script:read.Configuration) }
+    Say "phase  PlanReload new.conf (prepare, service dump, real-server dumps of changed services, plan; run $i): $ms ms; $($script:planned.Changes.Count) changes"
+    $ms = Time { $script:services = $probe.GetVirtualServices($false) }
+    Say "phase  service dump alone (run $i): $ms ms; $($script:services.Count) services"
+    $keys = @($script:services | Select-Object -First 100 | ForEach-Object Key)
+    $ms = Time { foreach ($k in $keys) { $null = $probe.GetRealServers($k) } }
+    Say "phase  $($keys.Count) real-server dumps alone (run $i): $ms ms"
+}
+$probe.Dispose()
+$ms = Time { $script:done = $director.Reload($script:read.Configuration) }
+Say "phase  Reload new.conf in the core (plan, apply, checks; warm): $ms ms; $($script:done.Plan.Changes.Count) changes, $($script:done.Errors.Count) errors"
+$ms = Time { $null = Update-LvsDirector "$Work/old.conf" -Name bench -NoHostCheck }
+Say "phase  Update-LvsDirector old.conf (warm, third reload): $ms ms; table equals old: $(WaitEqual br-lvs "$Work/old.table") ms later"
+
 # The bound on LvsPS's side: the cold reload's own changes sent alone, in one batch on an open socket
 # (no parse, no plan, no dump), into a namespace holding old.rules. The core's types cannot be named
 # in pwsh (they load into the module's own context): reached by reflection.
-$native = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'LvsPS.Native' } | Select-Object -First 1
 $client = $native.GetType('LvsPS.Native.Ipvs.IpvsClient')::Open('br-dlv')
 & sh $Guest capture-start dlv br-dlv
 $ms = Time { $script:sent = $client.Apply($coldChanges) }

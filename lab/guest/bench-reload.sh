@@ -13,7 +13,7 @@
 # Every figure is printed as a line starting with RESULT. The 1%: of every 100 services one is
 # changed, in turn: a real server's weight, the scheduler, a real server replaced, the service
 # removed (and as many services added).
-# Usage: lab/guest/bench-reload.sh SERVICES [KEEPALIVED_WAIT_S]
+# Usage: lab/guest/bench-reload.sh SERVICES [KEEPALIVED_WAIT_S (0: keepalived is not run)]
 #   also, for tools/bench-reload.ps1: capture-start NAME NS | capture-stop NAME | wait-equal NS FILE TIMEOUT_S
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -121,7 +121,8 @@ capture_stop flush
 # (a) LvsPS, and (c) Import-LvsConfiguration -Replace: one pwsh process.
 "$PWSH" -NoProfile -NonInteractive -File "$ROOT/tools/bench-reload.ps1" -Module "$ROOT/out/LvsPS/LvsPS.psd1" -Work "$W" -Guest "$HERE/bench-reload.sh"
 
-# (b) keepalived 2.2.7: started from old.conf, SIGHUP once new.conf is in place.
+# (b) keepalived 2.2.7: started from old.conf, SIGHUP once new.conf is in place (KEEPALIVED_WAIT_S 0: skipped).
+[ "$KA_WAIT" -gt 0 ] || { echo "RESULT ka     skipped (KEEPALIVED_WAIT_S 0)" >&2; exit 0; }
 cp "$W/old.conf" "$W/keepalived.conf"
 s=$(now_ms)
 setsid ip netns exec br-ka keepalived -C -n -l -D -f "$W/keepalived.conf" -p "$W/k.pid" -c "$W/c.pid" -r "$W/v.pid" < /dev/null > "$W/ka.log" 2>&1 &
