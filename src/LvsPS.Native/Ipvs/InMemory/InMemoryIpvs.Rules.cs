@@ -38,7 +38,9 @@ public sealed partial class InMemoryIpvs
             return EEXIST;
         if (ModulesMissing(s))
             return ENOENT;
-        _services.Add(new ServiceEntry(Stored(s)));
+        var entry = new ServiceEntry(Stored(s));
+        _services.Add(entry);
+        _byKey.Add(entry.Service.Key, entry);
         return 0;
     }
 
@@ -53,6 +55,7 @@ public sealed partial class InMemoryIpvs
     private int RemoveService(ServiceEntry entry)
     {
         _services.Remove(entry);
+        _byKey.Remove(entry.Service.Key);
         return 0;
     }
 
