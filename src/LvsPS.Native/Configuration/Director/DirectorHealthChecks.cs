@@ -41,16 +41,47 @@ public static class DirectorHealthChecks
     private static HealthCheckedRealServer RealServer(VirtualServerDefinition vs, RealServerDefinition rs, VirtualServiceKey key, DirectorConfiguration configuration, ICollection<string>? notes)
         => new(DirectorIpvsTable.RealServer(rs, key, rs.Weight))
         {
-            Checks = rs.Checkers.Select(c => Check(c, vs, configuration, notes, $"{vs.DisplayName} real_server {rs.Endpoint}")).OfType<HealthCheck>().ToArray(),
+            Checks = rs.Checkers.Count == 0 ? [] : rs.Checkers.Select(c => Check(c, vs, configuration, notes, Where(vs, rs))).OfType<HealthCheck>().ToArray(),
             InhibitOnFailure = rs.InhibitOnFailure,
             NotifyUp = Command(rs.NotifyUp),
             NotifyDown = Command(rs.NotifyDown),
             VirtualHost = rs.Virtualhost,
         };
 
-    /// <summary>One checker as a health check (null for a BFD_CHECK, which LvsPS does not run).</summary>
+    /// <summary>
+    /// The notes <see cref="Service"/> would write for <paramref name="vs"/> (its checkers LvsPS does not run), without mapping
+    /// it: a reload keeps an unchanged virtual server's checks as they run, and writes its notes again.
+    /// </summary>
+    internal static void AddNotes(VirtualServerDefinition vs, DirectorConfiguration configuration, ICollection<string> notes)
+    {
+        foreach (RealServerDefinition rs in vs.RealServers)
+            foreach (CheckerDefinition c in rs.Checkers)
+                if (!IsRun(c, configuration))
+                    notes.Add(NotRun(c, vs, Where(vs, rs)));
+    }
+
+    /// <summary>Whether LvsPS runs this kind of checker (a MISC_CHECK needs its misc_path, a FILE_CHECK its track_file).</summary>
+    private static bool IsRun(CheckerDefinition c, DirectorConfiguration configuration) => c.Kind switch
+    {
+        CheckerKind.Tcp or CheckerKind.Http or CheckerKind.Ssl or CheckerKind.Dns or CheckerKind.Smtp or CheckerKind.Udp or CheckerKind.Ping => true,
+        CheckerKind.Misc => c.MiscPath is not null,
+        CheckerKind.File => TrackFile(configuration, c.TrackFile) is not null,
+        _ => false,
+    };
+
+    private static string Where(VirtualServerDefinition vs, RealServerDefinition rs) => $"{vs.DisplayName} real_server {rs.Endpoint}";
+
+    private static string NotRun(CheckerDefinition c, VirtualServerDefinition vs, string? where)
+        => $"{c.Location}: {where ?? vs.DisplayName}: {c.Kind.ToString().ToUpperInvariant()}_CHECK is not run by LvsPS; the real server is treated as if it had no such checker.";
+
+    /// <summary>One checker as a health check (null for one LvsPS does not run: BFD_CHECK, MISC_CHECK without misc_path, FILE_CHECK without its track_file).</summary>
     public static HealthCheck? Check(CheckerDefinition c, VirtualServerDefinition vs, DirectorConfiguration configuration, ICollection<string>? notes = null, string? where = null)
     {
+        if (!IsRun(c, configuration))
+        {
+            notes?.Add(NotRun(c, vs, where));
+            return null;
+        }
         var timing = new HealthCheckTiming
         {
             Interval = Seconds(c.DelayLoopSeconds),
@@ -98,7 +129,7 @@ public static class DirectorHealthChecks
                 MaxReplyLength = c.MaxReplyLength,
             },
             CheckerKind.Ping => new PingHealthCheck { Connection = connection },
-            CheckerKind.Misc when c.MiscPath is not null => new ScriptHealthCheck(new ExecutableHealthCommand(Runtime.ScriptCommand.Parse(c.MiscPath)) { User = c.User, Group = c.Group })
+            CheckerKind.Misc => new ScriptHealthCheck(new ExecutableHealthCommand(Runtime.ScriptCommand.Parse(c.MiscPath!)) { User = c.User, Group = c.Group })
             {
                 Timeout = Seconds(c.MiscTimeoutSeconds ?? vs.DelayLoopSeconds),
                 Dynamic = c.MiscDynamic,
@@ -108,11 +139,9 @@ public static class DirectorHealthChecks
                 Weight = c.FileWeight != 0 ? c.FileWeight : file.Weight,
                 Reverse = c.FileWeightReverse || file.Reverse,
             },
-            _ => null,
+            _ => throw new InvalidOperationException($"{c.Kind}_CHECK is run but not mapped."),
         };
-        if (check is null)
-            notes?.Add($"{c.Location}: {where ?? vs.DisplayName}: {c.Kind.ToString().ToUpperInvariant()}_CHECK is not run by LvsPS; the real server is treated as if it had no such checker.");
-        return check is null ? null : check with { Timing = timing, LogAllFailures = c.LogAllFailures };
+        return check with { Timing = timing, LogAllFailures = c.LogAllFailures };
     }
 
     private static HttpUrl Url(HttpUrlDefinition u) => new(u.Path)

@@ -26,9 +26,10 @@ public sealed partial class RunningDirector
     /// <summary>What <see cref="Reload(DirectorConfiguration)"/> would do, changing nothing. Throws as <see cref="Start"/> does for a configuration that cannot run.</summary>
     public DirectorReloadPlan PlanReload(DirectorConfiguration next)
     {
-        Prepared prepared = Prepare(next, _options, new List<string>());
         using IIpvsClient client = _options.OpenIpvs(NetworkNamespace);
-        return PlanAgainst(client, next, prepared);
+        DirectorReloadPlan plan = PlanAgainst(client, next);
+        Prepared prepared = Prepare(next, _options, new List<string>(), Checked(plan));
+        return WithStaticAddresses(plan, prepared);
     }
 
     /// <summary>
@@ -50,10 +51,12 @@ public sealed partial class RunningDirector
         {
             if (!IsRunning)
                 throw new InvalidOperationException($"The director '{Name}' is stopped.");
-            var notes = new List<string>();
-            Prepared prepared = Prepare(next, _options, notes);
             using IIpvsClient client = _options.OpenIpvs(NetworkNamespace);
-            DirectorReloadPlan plan = PlanAgainst(client, next, prepared);
+            // Planned first (it only reads the kernel): only what it restarts or starts is prepared, before anything changes.
+            DirectorReloadPlan plan = PlanAgainst(client, next);
+            var notes = new List<string>();
+            Prepared prepared = Prepare(next, _options, notes, Checked(plan));
+            plan = WithStaticAddresses(plan, prepared);
             if (!approve(plan))
                 return null;
 
@@ -127,11 +130,17 @@ public sealed partial class RunningDirector
         }
     }
 
-    /// <summary>One dump of the services; real servers read only for the services the reload touches; the addresses when the old or new file has static ones.</summary>
-    private DirectorReloadPlan PlanAgainst(IIpvsClient client, DirectorConfiguration next, Prepared prepared)
-    {
-        DirectorReloadPlan plan = DirectorReloadPlanner.Plan(Configuration, next, client.GetVirtualServices(includeRealServers: false), _options.DrainTimeout, DateTimeOffset.Now,
+    /// <summary>The virtual servers whose checks a plan (re)starts.</summary>
+    private static HashSet<string> Checked(DirectorReloadPlan plan) => plan.RestartedChecks.Concat(plan.StartedChecks).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>One dump of the services; real servers read only for the services the reload touches.</summary>
+    private DirectorReloadPlan PlanAgainst(IIpvsClient client, DirectorConfiguration next)
+        => DirectorReloadPlanner.Plan(Configuration, next, client.GetVirtualServices(includeRealServers: false), _options.DrainTimeout, DateTimeOffset.Now,
             client.GetRealServers);
+
+    /// <summary>The plan with the addresses when the old or new file has static ones.</summary>
+    private DirectorReloadPlan WithStaticAddresses(DirectorReloadPlan plan, Prepared prepared)
+    {
         IReadOnlyList<StaticAddress> owned = StaticAddresses;
         if (owned.Count == 0 && prepared.StaticAddresses.Count == 0)
             return plan;

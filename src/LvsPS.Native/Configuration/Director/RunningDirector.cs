@@ -95,12 +95,22 @@ public sealed partial class RunningDirector : IWorker
     private sealed record Prepared(IReadOnlyDictionary<string, IReadOnlyList<HealthCheckedService>> Checks, IReadOnlyList<DirectorVrrpInstance> Vrrp,
         IReadOnlyList<StaticAddress> StaticAddresses);
 
-    private static Prepared Prepare(DirectorConfiguration configuration, DirectorRunOptions options, List<string> notes)
+    /// <summary>
+    /// Maps and validates the checks of the virtual servers (by id) in <paramref name="checkedIds"/>, all when null, the
+    /// VRRP instances and the static addresses. A reload passes those it restarts or starts: the others run on untouched,
+    /// validated when they started (their definitions are the same), and only their notes are written again.
+    /// </summary>
+    private static Prepared Prepare(DirectorConfiguration configuration, DirectorRunOptions options, List<string> notes, IReadOnlySet<string>? checkedIds = null)
     {
         string? networkNamespace = options.NetworkNamespace;
         var checks = new Dictionary<string, IReadOnlyList<HealthCheckedService>>(StringComparer.Ordinal);
         foreach (VirtualServerDefinition vs in configuration.VirtualServers)
         {
+            if (checkedIds is not null && !checkedIds.Contains(DirectorReloadPlanner.Id(vs, configuration)))
+            {
+                DirectorHealthChecks.AddNotes(vs, configuration, notes);
+                continue;
+            }
             HealthCheckedService[] services = DirectorIpvsTable.Keys(vs, configuration).Select(k => DirectorHealthChecks.Service(vs, k, configuration, notes)).ToArray();
             foreach (HealthCheckedService s in services)
                 HealthCheckValidation.Validate(s);
