@@ -27,6 +27,7 @@ internal static class KeepalivedStatementBuilder
     public static IReadOnlyList<KeepalivedStatement> Build(IReadOnlyList<SourceLine> lines, DiagnosticBag diagnostics, WordPool? pool = null)
     {
         pool ??= new WordPool();
+        var split = new LineWords();
         var root = new Frame(null, -1, default);
         var stack = new Stack<Frame>();
         stack.Push(root);
@@ -37,7 +38,15 @@ internal static class KeepalivedStatementBuilder
             switch (line.Kind)
             {
                 case SourceLineKind.Text:
-                    bool any = KeepalivedTokenizer.TryStatement(line.Text, pool, out string keyword, out string[] arguments, out bool unclosed);
+                    string keyword;
+                    string[] arguments;
+                    bool unclosed = false, any = split.TryGet(line.Text, out keyword, out arguments);
+                    if (!any)
+                    {
+                        any = KeepalivedTokenizer.TryStatement(line.Text, pool, out keyword, out arguments, out unclosed, out bool plain);
+                        if (any && plain)
+                            split.Add(line.Text, keyword, arguments);
+                    }
                     if (unclosed)
                         diagnostics.Warn(DiagnosticCodes.UnclosedQuote, line.Location, "a double quote is not closed; the rest of the line is read as one word. Add the closing '\"'.");
                     if (!any)

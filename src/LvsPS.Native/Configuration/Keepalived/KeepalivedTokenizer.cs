@@ -15,8 +15,13 @@ internal static class KeepalivedTokenizer
 
     /// <summary>The words of a line as its keyword and arguments; false when the line holds no word.</summary>
     public static bool TryStatement(string line, WordPool pool, out string keyword, out string[] arguments, out bool unclosedQuote)
+        => TryStatement(line, pool, out keyword, out arguments, out unclosedQuote, out _);
+
+    /// <summary>As above; <c>plain</c>: the words are pieces of the line as it is (no quote or escape undone).</summary>
+    public static bool TryStatement(string line, WordPool pool, out string keyword, out string[] arguments, out bool unclosedQuote, out bool plain)
     {
-        if (line.AsSpan().IndexOfAny(Special) >= 0)
+        plain = line.AsSpan().IndexOfAny(Special) < 0;
+        if (!plain)
         {
             List<string> words = Tokenize(line, out unclosedQuote);
             keyword = words.Count > 0 ? words[0] : "";

@@ -70,6 +70,17 @@ public sealed class KeepalivedPlainLineTests
     }
 
     [Fact]
+    public void RepeatedPlainLines_ShareTheirWords_AndQuotedLinesAreSplitEachTime()
+    {
+        var (statements, diagnostics) = KeepalivedConfigurationReader.ParseStatements(
+            "weight 1\nweight  1\nweight 1\nx \"a b\"\nx \"a b\"\nx \"c\nx \"c\n", "k.conf", Path.GetTempPath(), Plain);
+        Assert.Equal(["weight 1", "weight 1", "weight 1", "x a b", "x a b", "x c", "x c"], statements.Select(s => $"{s.Keyword} {string.Join(' ', s.Arguments)}"));
+        Assert.Same(statements[0].Arguments, statements[2].Arguments);
+        Assert.NotSame(statements[0].Arguments, statements[1].Arguments);
+        Assert.Equal([6, 7], diagnostics.Where(d => d.Message.Contains("double quote is not closed")).Select(d => d.Location.Line));
+    }
+
+    [Fact]
     public void WordPool_GivesEqualText()
     {
         var pool = new WordPool();
