@@ -119,13 +119,14 @@ public sealed class StartLvsDirectorCommand : KeepalivedCmdletBase
     private void ReloadFromFile(RunningDirector director)
     {
         WriteVerbose($"SIGHUP: reloading {director.SourcePath}.");
-        KeepalivedReadResult result = Read(out string file);
-        if (!Report(result, file))
+        DirectorReloads.Apply(this, director, () =>
         {
+            KeepalivedReadResult result = Read(out string file);
+            if (Report(result, file))
+                return result.Configuration;
             WriteError(ErrorMapper.Record(ErrorMapper.DirectorNotStarted, new InvalidOperationException($"{file} has errors (written above); the director runs on unchanged."), director.Name));
-            return;
-        }
-        DirectorReloads.Apply(this, director, result.Configuration);
+            return null;
+        });
     }
 
     private static string Describe(DirectorConfiguration c, string name, string file, string? ns)

@@ -56,13 +56,20 @@ public sealed class UpdateLvsDirectorCommand : KeepalivedCmdletBase
             WriteError(DirectorRegistry.NotFound(name));
             return;
         }
-        KeepalivedReadResult result = Read(out string file);
-        if (!Report(result, file))
+        string file = GetUnresolvedProviderPathFromPSPath(Path);
+        bool readErrors = false;
+        // The file is read while the director reads the kernel's table; planned once: what -WhatIf/-Confirm show is what is carried out.
+        DirectorReloadResult? done = DirectorReloads.Apply(this, director, () =>
+            {
+                KeepalivedReadResult result = Read(out file);
+                readErrors = !Report(result, file);
+                return readErrors ? null : result.Configuration;
+            },
+            plan => ShouldProcess($"director '{name}' from {file}:\n  " + string.Join("\n  ", plan.Describe()), "Reload"));
+        if (readErrors)
             ThrowTerminatingError(ErrorMapper.Record(ErrorMapper.DirectorNotStarted,
                 new InvalidOperationException($"{file} has errors (written above); the director '{name}' runs on unchanged."), file));
-        // Planned once: what -WhatIf/-Confirm show is what is carried out.
-        if (DirectorReloads.Apply(this, director, result.Configuration,
-                plan => ShouldProcess($"director '{name}' from {file}:\n  " + string.Join("\n  ", plan.Describe()), "Reload")) is { } done)
+        if (done is not null)
             WriteObject(done);
     }
 }

@@ -27,7 +27,7 @@ public sealed partial class RunningDirector
     public DirectorReloadPlan PlanReload(DirectorConfiguration next)
     {
         using IIpvsClient client = _options.OpenIpvs(NetworkNamespace);
-        DirectorReloadPlan plan = PlanAgainst(client, next);
+        DirectorReloadPlan plan = PlanAgainst(client, next, client.GetVirtualServices(includeRealServers: false));
         Prepared prepared = Prepare(next, _options, new List<string>(), Checked(plan));
         return WithStaticAddresses(plan, prepared);
     }
@@ -45,15 +45,37 @@ public sealed partial class RunningDirector
     /// <see cref="Reload(DirectorConfiguration)"/>, asking <paramref name="approve"/> with the plan before anything changes
     /// (planned once: -WhatIf and -Confirm see the plan that is carried out); null when it says no.
     /// </summary>
-    public DirectorReloadResult? Reload(DirectorConfiguration next, Func<DirectorReloadPlan, bool> approve)
+    public DirectorReloadResult? Reload(DirectorConfiguration next, Func<DirectorReloadPlan, bool> approve) => Reload(() => next, approve);
+
+    /// <summary>
+    /// <see cref="Reload(DirectorConfiguration, Func{DirectorReloadPlan, bool})"/> of the configuration <paramref name="read"/>
+    /// returns, read on the caller's thread while the kernel's services are dumped on another (a 10,000-service table takes
+    /// about as long to dump as its file to read); null when <paramref name="read"/> returns null (a file with errors:
+    /// nothing changes) or <paramref name="approve"/> says no. What <paramref name="read"/> throws propagates as it is.
+    /// </summary>
+    public DirectorReloadResult? Reload(Func<DirectorConfiguration?> read, Func<DirectorReloadPlan, bool> approve)
     {
         lock (_reloading)
         {
             if (!IsRunning)
                 throw new InvalidOperationException($"The director '{Name}' is stopped.");
             using IIpvsClient client = _options.OpenIpvs(NetworkNamespace);
+            Task<IReadOnlyList<VirtualService>> kernel = Task.Run(() => client.GetVirtualServices(includeRealServers: false));
+            DirectorConfiguration? next;
+            try
+            {
+                next = read();
+            }
+            finally
+            {
+                // The client is used (and disposed) only once its dump has ended.
+                ((IAsyncResult)kernel).AsyncWaitHandle.WaitOne();
+                _ = kernel.Exception;
+            }
+            if (next is null)
+                return null;
             // Planned first (it only reads the kernel): only what it restarts or starts is prepared, before anything changes.
-            DirectorReloadPlan plan = PlanAgainst(client, next);
+            DirectorReloadPlan plan = PlanAgainst(client, next, kernel.GetAwaiter().GetResult());
             var notes = new List<string>();
             Prepared prepared = Prepare(next, _options, notes, Checked(plan));
             plan = WithStaticAddresses(plan, prepared);
@@ -133,10 +155,9 @@ public sealed partial class RunningDirector
     /// <summary>The virtual servers whose checks a plan (re)starts.</summary>
     private static HashSet<string> Checked(DirectorReloadPlan plan) => plan.RestartedChecks.Concat(plan.StartedChecks).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>One dump of the services; real servers read only for the services the reload touches.</summary>
-    private DirectorReloadPlan PlanAgainst(IIpvsClient client, DirectorConfiguration next)
-        => DirectorReloadPlanner.Plan(Configuration, next, client.GetVirtualServices(includeRealServers: false), _options.DrainTimeout, DateTimeOffset.Now,
-            client.GetRealServers);
+    /// <summary>Against the kernel's services (one dump, without real servers); real servers read only for the services the reload touches.</summary>
+    private DirectorReloadPlan PlanAgainst(IIpvsClient client, DirectorConfiguration next, IReadOnlyList<VirtualService> kernel)
+        => DirectorReloadPlanner.Plan(Configuration, next, kernel, _options.DrainTimeout, DateTimeOffset.Now, client.GetRealServers);
 
     /// <summary>The plan with the addresses when the old or new file has static ones.</summary>
     private DirectorReloadPlan WithStaticAddresses(DirectorReloadPlan plan, Prepared prepared)
