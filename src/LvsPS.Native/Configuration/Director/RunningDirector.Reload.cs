@@ -215,6 +215,14 @@ public sealed partial class RunningDirector
     {
         if (PendingDrains.Count == 0 || Interlocked.Exchange(ref _polling, 1) == 1)
             return;
+        // Never while a reload runs (it is tried again at the next poll): IPVS dumps its services in parts and skips those
+        // removed between two parts, which the reload would take for services removed by hand and add back (EEXIST: the
+        // bench's back-to-back reloads showed both); and a drain the reload ends must not be carried out meanwhile.
+        if (!Monitor.TryEnter(_reloading))
+        {
+            Volatile.Write(ref _polling, 0);
+            return;
+        }
         try
         {
             using IIpvsClient client = _options.OpenIpvs(NetworkNamespace);
@@ -250,6 +258,7 @@ public sealed partial class RunningDirector
         }
         finally
         {
+            Monitor.Exit(_reloading);
             Volatile.Write(ref _polling, 0);
         }
     }

@@ -70,6 +70,48 @@ public sealed class DirectorReloadReadTests
     });
 
     [Fact]
+    public async Task TheDrainPoll_WaitsWhileAReloadRuns()
+    {
+        const string two = Conf + """
+            virtual_server 10.0.0.4 80 {
+              protocol TCP
+              real_server 10.0.0.8 80 {
+                weight 1
+              }
+            }
+
+            """;
+        var ipvs = new InMemoryIpvs();
+        RunningDirector director = RunningDirector.Start(Read(two), new DirectorRunOptions { Name = "poll", OpenIpvs = _ => ipvs, DrainPoll = TimeSpan.FromMilliseconds(20) });
+        try
+        {
+            VirtualServiceKey drained = VirtualServiceKey.Parse("tcp/10.0.0.4:80");
+            ipvs.SetConnections(drained, System.Net.IPAddress.Parse("10.0.0.8"), 80, active: 1);
+            Assert.Empty(director.Reload(Read(Conf)).Errors);
+            Assert.Single(director.PendingDrains);
+
+            // Its connection ends while a reload reads its file: the poll (every 20 ms) leaves the service until the reload is done.
+            bool keptDuringReload = false;
+            DirectorReloadResult? r = director.Reload(() =>
+            {
+                ipvs.SetConnections(drained, System.Net.IPAddress.Parse("10.0.0.8"), 80, active: 0);
+                Thread.Sleep(300);
+                keptDuringReload = ipvs.GetVirtualService(drained) is not null;
+                return Read(Conf.Replace("weight 1", "weight 2"));
+            }, _ => true);
+            Assert.True(keptDuringReload);
+            Assert.NotNull(r);
+            Assert.Empty(r.Errors);
+            Assert.Empty(r.Plan.Repairs);
+            Assert.True(SpinWait.SpinUntil(() => ipvs.GetVirtualService(drained) is null, TimeSpan.FromSeconds(10)), "the drained service was not removed after the reload");
+        }
+        finally
+        {
+            await director.StopAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+    }
+
+    [Fact]
     public Task WhatTheReadThrows_PropagatesAsItIs_AndTheDirectorRunsOn() => With((director, ipvs) =>
     {
         var thrown = new IOException("the disk went away");
