@@ -11,6 +11,9 @@ namespace LvsPS.Native.Configuration.Director;
 /// <summary>A static_ipaddress line resolved against the namespace's interfaces: what ip addr add is given.</summary>
 public sealed record StaticAddress(IPAddress Address, int PrefixLength, string Device, int InterfaceIndex, byte Scope, string? Label)
 {
+    /// <summary>Put back when deleted from its interface (false: keepalived's no_track).</summary>
+    public bool Tracked { get; init; } = true;
+
     /// <summary>keepalived's identity of an address (compare_ipaddress): address, prefix, interface, scope and label.</summary>
     public bool SameAs(StaticAddress other)
         => Address.Equals(other.Address) && PrefixLength == other.PrefixLength && Device == other.Device && Scope == other.Scope && Label == other.Label;
@@ -33,7 +36,8 @@ public sealed record StaticAddressPlan(IReadOnlyList<StaticAddress> Remove, IRea
 /// on this kernel, DirectorStaticAddressHostTests). A reload removes the director's addresses the new file no longer
 /// has (clear_diff_static_addresses) and adds the new file's that are missing. Stop removes the director's own. An
 /// address without dev goes on the interface of the default route (get_default_if). Planned against the kernel's
-/// addresses, so one removed by hand is added back at the next reload (keepalived re-adds it at once).
+/// addresses, so one removed by hand is added back at the next reload; the running director also puts it back at its
+/// next poll (each second), as keepalived does at once, unless the line says no_track.
 /// </summary>
 internal static class DirectorStaticAddresses
 {
@@ -63,11 +67,12 @@ internal static class DirectorStaticAddresses
             byte scope = 0;
             if (a.Scope is { } s && !TryScope(s, out scope))
                 notes?.Add($"{line}: scope '{s}' is not a scope (global, site, link, host, nowhere or 0-255); the address is added with scope global.");
-            if (a.Options.Count > 0)
-                notes?.Add($"{line}: {string.Join(' ', a.Options)} not applied by LvsPS (only dev, scope and label are).");
+            string[] other = a.Options.Where(o => o != "no_track").ToArray();
+            if (other.Length > 0)
+                notes?.Add($"{line}: {string.Join(' ', other)} not applied by LvsPS (only dev, scope, label and no_track are).");
             bool v4 = a.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
             result.Add(new StaticAddress(a.Address, a.PrefixLength ?? NetText.HostPrefixLength(a.Address), link.Name, link.Index,
-                v4 ? scope : (byte)0, v4 ? a.Label : null));
+                v4 ? scope : (byte)0, v4 ? a.Label : null) { Tracked = !a.Options.Contains("no_track") });
         }
         return result;
     }

@@ -206,7 +206,50 @@ public sealed partial class RunningDirector
     private static bool StillWanted(DirectorDrain d, IReadOnlyList<VirtualService> table)
         => table.FirstOrDefault(s => s.Key == d.Service) is { } s && (d.RealServer is null || s.RealServers.Any(r => DirectorReloadPlan.Same(r, d.RealServer)));
 
-    private void StartDrainPolling() => _drainTimer = new Timer(_ => PollDrains(), null, _options.DrainPoll, _options.DrainPoll);
+    private void StartDrainPolling() => _drainTimer = new Timer(_ => { RestoreStaticAddresses(); PollDrains(); }, null, _options.DrainPoll, _options.DrainPoll);
+
+    /// <summary>
+    /// keepalived puts a static address deleted by hand back at once (its netlink monitor, reinstate_static_address;
+    /// not with no_track): the director looks at each poll. Skipped while a reload or the stop holds the addresses.
+    /// </summary>
+    private void RestoreStaticAddresses()
+    {
+        if (StaticAddresses.All(a => !a.Tracked) || !Monitor.TryEnter(_reloading))
+            return;
+        try
+        {
+            StaticAddress[] tracked = StaticAddresses.Where(a => a.Tracked).ToArray();
+            if (tracked.Length == 0 || !IsRunning)
+                return;
+            using IRouteNetlink route = _options.OpenRoute(NetworkNamespace);
+            StaticAddressPlan missing = DirectorStaticAddresses.Plan(tracked, tracked, route.GetAddresses());
+            foreach (StaticAddress a in missing.Add)
+            {
+                try
+                {
+                    route.AddAddress(a.InterfaceIndex, a.Address, a.PrefixLength, a.Scope, a.Label);
+                    Interlocked.Increment(ref _staticAddressesRestored);
+                }
+                catch (NetlinkException)
+                {
+                    // Tried again at the next poll (EEXIST: back already).
+                }
+            }
+        }
+        catch (Exception e) when (e is NetlinkException or ObjectDisposedException)
+        {
+            // Tried again at the next poll.
+        }
+        finally
+        {
+            Monitor.Exit(_reloading);
+        }
+    }
+
+    private int _staticAddressesRestored;
+
+    /// <summary>Static addresses put back after they were deleted from their interface behind the director's back.</summary>
+    public int StaticAddressesRestored => Volatile.Read(ref _staticAddressesRestored);
 
     private void StopDrainPolling() => _drainTimer?.Dispose();
 

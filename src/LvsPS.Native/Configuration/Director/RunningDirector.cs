@@ -231,6 +231,7 @@ public sealed partial class RunningDirector : IWorker
     private void RemoveStaticAddresses()
     {
         IReadOnlyList<StaticAddress> owned;
+        lock (_reloading) // not while a poll puts one back
         lock (_sync)
             (owned, _staticAddresses) = (_staticAddresses, []);
         if (owned.Count == 0)

@@ -30,7 +30,7 @@ public sealed class DirectorStaticAddressTests
         => Read($"static_ipaddress {{\n{string.Join('\n', lines)}\n}}\n");
 
     private RunningDirector Start(DirectorConfiguration c)
-        => RunningDirector.Start(c, new DirectorRunOptions { Name = "d", OpenIpvs = _ => _ipvs, OpenRoute = _ => _route });
+        => RunningDirector.Start(c, new DirectorRunOptions { Name = "d", OpenIpvs = _ => _ipvs, OpenRoute = _ => _route, DrainPoll = TimeSpan.FromHours(1) });
 
     [Fact]
     public async Task Start_adds_every_address_with_its_scope_and_label_and_stop_removes_them()
