@@ -53,10 +53,43 @@ foreach ($i in 1..2) {
     Say "phase  $($keys.Count) real-server dumps alone (run $i): $ms ms"
 }
 $probe.Dispose()
+
+# The same reloads, several times (the VM's speed moves with the host's load: the least of each is the figure to
+# compare), each to new.conf then back to old.conf: "seq" reads the file, then reloads (Reload of a configuration: the
+# service dump after the read), "overlap" reloads reading the file while the kernel is dumped (as Update-LvsDirector
+# does), "cmdlet" is Update-LvsDirector itself.
 $ms = Time { $script:done = $director.Reload($script:read.Configuration) }
 Say "phase  Reload new.conf in the core (plan, apply, checks; warm): $ms ms; $($script:done.Plan.Changes.Count) changes, $($script:done.Errors.Count) errors"
+$rounds = @{ seq = @(); overlap = @(); cmdlet = @() }
+foreach ($round in 1..3) {
+    foreach ($file in 'old', 'new') {
+        $ms = Time { $script:done = $director.Reload($reader::ReadFile("$Work/$file.conf", $null).Configuration) }
+        $rounds.seq += $ms
+        Say "phase  seq     read, then Reload to $file.conf (round $round): $ms ms; $($script:done.Plan.Changes.Count) changes"
+    }
+    foreach ($file in 'old', 'new') {
+        try {
+            $ms = Time { $script:done = $director.Reload({ $reader::ReadFile("$Work/$file.conf", $null).Configuration }, { $true }) }
+            $rounds.overlap += $ms
+            Say "phase  overlap Reload reading $file.conf while the kernel is dumped (round $round): $ms ms; $($script:done.Plan.Changes.Count) changes"
+        } catch {
+            Say "phase  overlap Reload reading $file.conf: failed: $_"
+        }
+    }
+    foreach ($file in 'old', 'new') {
+        $ms = Time { $script:result = Update-LvsDirector "$Work/$file.conf" -Name bench -NoHostCheck }
+        $rounds.cmdlet += $ms
+        Say "phase  cmdlet  Update-LvsDirector $file.conf (round $round): $ms ms; $($script:result.Plan.Changes.Count) changes"
+    }
+}
+foreach ($k in 'seq', 'overlap', 'cmdlet') {
+    if ($rounds[$k].Count -gt 0) {
+        $sorted = @($rounds[$k] | Sort-Object)
+        Say "phase  $k least $($sorted[0]) ms, median $($sorted[[int][math]::Floor($sorted.Count / 2)]) ms of $($sorted.Count) reloads"
+    }
+}
 $ms = Time { $null = Update-LvsDirector "$Work/old.conf" -Name bench -NoHostCheck }
-Say "phase  Update-LvsDirector old.conf (warm, third reload): $ms ms; table equals old: $(WaitEqual br-lvs "$Work/old.table") ms later"
+Say "phase  Update-LvsDirector old.conf (warm, last reload): $ms ms; table equals old: $(WaitEqual br-lvs "$Work/old.table") ms later"
 
 # The bound on LvsPS's side: the cold reload's own changes sent alone, in one batch on an open socket
 # (no parse, no plan, no dump), into a namespace holding old.rules. The core's types cannot be named
