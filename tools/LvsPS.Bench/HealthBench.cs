@@ -13,11 +13,15 @@ namespace LvsPS.Bench;
 /// listeners a small server opens and closes on order.
 ///   1. Detection latency: a listener closes; time until each director's IPVS no longer lists the real
 ///      server (and, reopened, lists it again), both measured by one 5 ms poll of both tables.
-///   2. Scale: CHECKS real servers all healthy, each side alone for WINDOW seconds after a warm-up:
-///      CPU, resident memory, late checks, false transitions.
-/// Usage (inside the VM): LvsPS.Bench health [CHECKS=1000] [TRIALS=15] [WINDOW=60].
+///   2. Scale (HealthBench.Scale.cs): CHECKS real servers all healthy, each side alone for WINDOW
+///      seconds after a warm-up: CPU, resident memory, late checks, false transitions; TCP_CHECK and
+///      HTTP_GET, LvsPS as a whole director (RunningDirector on keepalived's own keepalived.conf,
+///      engines on the director's loop pool) and as one bare HealthEngine.
+/// Usage (inside the VM): LvsPS.Bench health [CHECKS=1000] [TRIALS=15] [WINDOW=60] [RUNS]; TRIALS 0
+/// skips the latency part; RUNS lists the scale runs as SIDE-KIND (SIDE engine, director or
+/// keepalived; KIND tcp or http), default all six.
 /// </summary>
-internal static class HealthBench
+internal static partial class HealthBench
 {
     private const string Vip = "192.168.80.100", Server = "10.60.0.2";
     private const int FirstPort = 20000, LatencyServers = 8;
@@ -29,12 +33,14 @@ internal static class HealthBench
         int checks = args.Length > 0 ? int.Parse(args[0]) : 1000;
         int trials = args.Length > 1 ? int.Parse(args[1]) : 15;
         int window = args.Length > 2 ? int.Parse(args[2]) : 60;
-        Console.WriteLine($"health bench: {checks} TCP checks at 1 s, {trials} latency trials, {window} s windows, {Environment.ProcessorCount} CPUs, kernel {Environment.OSVersion.Version}");
+        string[] runs = (args.Length > 3 ? args[3] : "engine-tcp,director-tcp,keepalived-tcp,director-http,keepalived-http").Split(',');
+        Console.WriteLine($"health bench: {checks} checks at 1 s, {trials} latency trials, {window} s windows, {Environment.ProcessorCount} CPUs, kernel {Environment.OSVersion.Version}");
         using var net = new Topology(Math.Max(checks, LatencyServers));
         try
         {
-            Latency(net, trials);
-            Scale(net, checks, window);
+            if (trials > 0)
+                Latency(net, trials);
+            Scale(net, checks, window, runs);
         }
         finally
         {
@@ -48,7 +54,7 @@ internal static class HealthBench
     {
         net.Table("hbA", LatencyServers);
         using var engine = Engine("hbA", LatencyServers);
-        using var keepalived = Keepalived.Start(net, LatencyServers);
+        using var keepalived = Keepalived.Start(net, LatencyServers, CheckKind.Tcp);
         using IpvsClient a = IpvsClient.Open("hbA"), b = IpvsClient.Open("hbB");
         if (!WaitUntil(TimeSpan.FromSeconds(60), () => Count(a) == LatencyServers && Count(b) == LatencyServers))
             throw new InvalidOperationException($"the tables did not fill: LvsPS {Count(a)}, keepalived {Count(b)}\n{keepalived.Log}");
@@ -109,82 +115,6 @@ internal static class HealthBench
 
     private static double Pct(double[] sorted, int p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Round(p / 100.0 * (sorted.Length - 1)))];
     private static string Show(double s) => double.IsFinite(s) ? $"{s:F2} s" : "-";
-
-    // ---- 2. scale ---------------------------------------------------------------------------------
-
-    private static void Scale(Topology net, int checks, int window)
-    {
-        TimeSpan warm = TimeSpan.FromSeconds(20);
-        // LvsPS alone.
-        net.Table("hbA", checks);
-        var self = Process.GetCurrentProcess();
-        GC.Collect();
-        self.Refresh();
-        long rssBefore = self.WorkingSet64;
-        using (IpvsClient a = IpvsClient.Open("hbA"))
-        using (HealthEngine engine = Engine("hbA", checks))
-        {
-            Thread.Sleep(warm);
-            HealthEngineStatistics s0 = engine.GetStatus().Statistics;
-            self.Refresh();
-            TimeSpan cpu0 = self.TotalProcessorTime;
-            var sw = Stopwatch.StartNew();
-            long peakRss = 0;
-            while (sw.Elapsed < TimeSpan.FromSeconds(window))
-            {
-                Thread.Sleep(1000);
-                self.Refresh();
-                peakRss = Math.Max(peakRss, self.WorkingSet64);
-            }
-            self.Refresh();
-            double cpu = (self.TotalProcessorTime - cpu0).TotalSeconds / sw.Elapsed.TotalSeconds;
-            HealthEngineStatistics s1 = engine.GetStatus().Statistics;
-            int inTable = Count(a);
-            long probes = s1.ProbesCompleted - s0.ProbesCompleted, late = s1.LateProbes - s0.LateProbes, transitions = s1.Transitions - s0.Transitions;
-            Console.WriteLine($"scale LvsPS ({checks} checks, {window} s): CPU {cpu * 100:F1}% of one core (process, bench idle), RSS {peakRss / 1048576.0:F0} MiB (+{(peakRss - rssBefore) / 1048576.0:F0} MiB for the engine), "
-                + $"GC heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB, {probes} probes ({probes / sw.Elapsed.TotalSeconds:F0}/s, expected {checks}/s), "
-                + $"late > 100 ms {late} ({100.0 * late / Math.Max(1, probes):F2}%), max lateness {s1.MaxLateness.TotalMilliseconds:F0} ms, false transitions {transitions}, {inTable}/{checks} in IPVS");
-            engine.StopAsync(HealthStopMode.Leave).Wait();
-            _scaleOurs = (cpu, peakRss - rssBefore, late, transitions);
-        }
-        // keepalived alone (its checker child process).
-        using (Keepalived keepalived = Keepalived.Start(net, checks))
-        using (IpvsClient b = IpvsClient.Open("hbB"))
-        {
-            Thread.Sleep(warm);
-            int pid = keepalived.CheckerPid();
-            long logStart = keepalived.Log.Length;
-            double t0 = CpuSeconds(pid);
-            var sw = Stopwatch.StartNew();
-            long peakRss = 0;
-            while (sw.Elapsed < TimeSpan.FromSeconds(window))
-            {
-                Thread.Sleep(1000);
-                peakRss = Math.Max(peakRss, RssBytes(pid));
-            }
-            double cpu = (CpuSeconds(pid) - t0) / sw.Elapsed.TotalSeconds;
-            string log = keepalived.Log[(int)Math.Min(logStart, keepalived.Log.Length)..];
-            int late = log.Split('\n').Count(l => l.Contains("thread timer expired", StringComparison.Ordinal));
-            int transitions = log.Split('\n').Count(l => new[] { "Removing service", "Adding service", "Enabling service", "Disabling service" }.Any(w => l.Contains(w, StringComparison.Ordinal)));
-            Console.WriteLine($"scale keepalived ({checks} checks, {window} s): CPU {cpu * 100:F1}% of one core (checker process), RSS {peakRss / 1048576.0:F0} MiB, "
-                + $"'thread timer expired' (late) lines {late}, false transitions {transitions}, {Count(b)}/{checks} in IPVS");
-            (double ourCpu, long ourRss, long ourLate, long ourTransitions) = _scaleOurs;
-            Console.WriteLine($"scale ratios LvsPS/keepalived: CPU {ourCpu / Math.Max(cpu, 1e-9):F2}x, memory {ourRss / (double)Math.Max(peakRss, 1):F2}x (engine's increase vs checker's whole RSS); late LvsPS {ourLate} vs keepalived {late}; false transitions {ourTransitions} vs {transitions}");
-        }
-    }
-
-    private static (double, long, long, long) _scaleOurs;
-
-    private static double CpuSeconds(int pid)
-    {
-        string stat = File.ReadAllText($"/proc/{pid}/stat");
-        string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(f[11]) + long.Parse(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
-    }
-
-    private static long RssBytes(int pid)
-        => File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
-            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024).FirstOrDefault();
 
     private static HealthEngine Engine(string ns, int servers)
     {
@@ -262,11 +192,18 @@ internal static class HealthBench
             Sh("ip link del hbbr 2>/dev/null; true");
         }
 
-        /// <summary>Listens on COUNT ports from FIRST, accepts and closes; stdin orders close/open a port.</summary>
+        /// <summary>Listens on COUNT ports from FIRST, answers a GET with 200 and closes; stdin orders close/open a port.</summary>
         private const string Listeners = """
             import asyncio, sys
             address, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
             async def accepted(reader, writer):
+                # A TCP check closes at once (end of file here); an HTTP check gets a 200 with a short body.
+                try:
+                    await reader.readuntil(b'\r\n\r\n')
+                    writer.write(b'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok')
+                    await writer.drain()
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+                    pass
                 writer.close()
             async def main():
                 servers = {}
@@ -301,7 +238,7 @@ internal static class HealthBench
             throw new InvalidOperationException($"'{script}' exited {p.ExitCode}");
     }
 
-    /// <summary>keepalived -C in hbB with TCP_CHECKs at the bench's settings; its table starts empty (keepalived fills it).</summary>
+    /// <summary>keepalived -C in hbB with the bench's checks (<see cref="KeepalivedConf"/>); its table starts empty (keepalived fills it).</summary>
     private sealed class Keepalived : IDisposable
     {
         private readonly Process _process;
@@ -311,33 +248,11 @@ internal static class HealthBench
 
         public string Log => File.Exists(_log) ? File.ReadAllText(_log) : "";
 
-        public static Keepalived Start(Topology net, int servers)
+        public static Keepalived Start(Topology net, int servers, CheckKind kind)
         {
             Sh("ip netns exec hbB ipvsadm -C");
-            string dir = Directory.CreateDirectory(Path.Combine(Dir, $"keepalived-{servers}")).FullName;
-            string realServers = string.Concat(Enumerable.Range(FirstPort, servers).Select(p => $$"""
-                    real_server {{Server}} {{p}} {
-                        weight 1
-                        TCP_CHECK {
-                            connect_timeout 1
-                            retry 1
-                            delay_before_retry 1
-                        }
-                    }
-
-                """));
-            File.WriteAllText(Path.Combine(dir, "keepalived.conf"), $$"""
-                global_defs {
-                    router_id bench
-                }
-                virtual_server {{Vip}} 80 {
-                    delay_loop 1
-                    lb_algo wrr
-                    lb_kind NAT
-                    protocol TCP
-                {{realServers}}
-                }
-                """);
+            string dir = Directory.CreateDirectory(Path.Combine(Dir, $"keepalived-{servers}-{kind}")).FullName;
+            File.WriteAllText(Path.Combine(dir, "keepalived.conf"), KeepalivedConf(servers, kind));
             string log = Path.Combine(dir, "keepalived.log");
             var psi = new ProcessStartInfo("sh") { UseShellExecute = false };
             psi.ArgumentList.Add("-c");
