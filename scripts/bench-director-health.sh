@@ -2,12 +2,16 @@
 # Issue 12 on the host (root; not a CI test, ~1 min): a director with SERVICES (default 1000) checked
 # virtual servers (TCP_CHECK, delay_loop 1) in a network namespace of its own, against listeners there
 # (one port each, accept and close), IPVS in memory. Prints threads, start time, CPU %, RSS, probes/s
-# (tools/LvsPS.Bench/DirectorHealthBench.cs). Args: SERVICES WINDOW (seconds measured, default 20).
-# BENCH_DLL=path/LvsPS.Bench.dll runs another build (say, of an older commit) instead of building this one.
+# (tools/LvsPS.Bench/DirectorHealthBench.cs). Args: SERVICES WINDOW (seconds measured, default 20) SHAPE
+# (services: SERVICES virtual servers of one real server each, the default; one: one virtual server with
+# SERVICES real servers, the lab bench's shape).
+# BENCH_DLL=path/LvsPS.Bench.dll runs another build (say, of an older commit) instead of building this one;
+# BENCH_WRAP prefixes the command (say "strace -f -c -o FILE" to count system calls).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SERVICES=${1:-1000}
 WINDOW=${2:-20}
+SHAPE=${3:-services}
 NS=lvsps-bench-dh-$$
 DLL=${BENCH_DLL:-}
 if [ -z "$DLL" ]; then
@@ -36,4 +40,4 @@ LISTENER=$!
 for _ in $(seq 100); do grep -q ready "$READY" && break; sleep 0.1; done
 grep -q ready "$READY" || { cat "$READY"; echo "the listeners did not start" >&2; exit 1; }
 rm -f "$READY"
-dotnet "$DLL" director-health "$NS" "$SERVICES" "$WINDOW"
+${BENCH_WRAP:-} dotnet "$DLL" director-health "$NS" "$SERVICES" "$WINDOW" "$SHAPE"

@@ -5,4 +5,6 @@
 # The same program as bench.sh, with its "health" command.
 # 1,000 listeners plus their accepted connections outgrow the default 1,024 descriptors.
 ulimit -n 65536
+# Leading NAME=VALUE arguments are exported first (runtime settings to try, say DOTNET_TieredPGO=0 or BENCH_WARM=60).
+while [ $# -gt 0 ]; do case $1 in *=*) export "$1"; shift ;; *) break ;; esac; done
 exec "$(cd "$(dirname "$0")" && pwd)/bench.sh" health "$@"

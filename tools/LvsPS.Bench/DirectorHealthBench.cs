@@ -25,7 +25,9 @@ internal static class DirectorHealthBench
         string ns = args[0];
         int services = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
         int window = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
-        KeepalivedReadResult read = KeepalivedConfigurationReader.Parse(Conf(services), "keepalived.conf", Path.GetTempPath(), new KeepalivedReadOptions());
+        // "services": SERVICES virtual servers of one real server each (an engine each); "one": one virtual server with SERVICES real servers (one engine, as the lab's bench).
+        bool one = args.Length > 3 && args[3] == "one";
+        KeepalivedReadResult read = KeepalivedConfigurationReader.Parse(one ? ConfOne(services) : Conf(services), "keepalived.conf", Path.GetTempPath(), new KeepalivedReadOptions());
         if (read.HasErrors)
             throw new InvalidOperationException(string.Join('\n', read.Diagnostics));
 
@@ -47,6 +49,7 @@ internal static class DirectorHealthBench
         Thread.Sleep(3000);
         IReadOnlyList<HealthEngine> engines = director.HealthEngines;
         self.Refresh();
+        Dictionary<string, double> threadCpu0 = ThreadCpu();
         TimeSpan cpu0 = self.TotalProcessorTime;
         long probes0 = engines.Sum(e => e.GetStatus().Statistics.ProbesCompleted);
         long late0 = engines.Sum(e => e.GetStatus().Statistics.LateProbes);
@@ -54,6 +57,7 @@ internal static class DirectorHealthBench
         Thread.Sleep(TimeSpan.FromSeconds(window));
         self.Refresh();
         double cpu = (self.TotalProcessorTime - cpu0).TotalSeconds;
+        Dictionary<string, double> threadCpu1 = ThreadCpu();
         var statuses = engines.Select(e => e.GetStatus()).ToArray();
         double wall = measured.Elapsed.TotalSeconds;
         long probes = statuses.Sum(s => s.Statistics.ProbesCompleted) - probes0;
@@ -75,6 +79,17 @@ internal static class DirectorHealthBench
         Console.WriteLine($"  probes/s    {probes / wall:0} (ideal {services / 1.0:0}: one per delay_loop after each answer)");
         Console.WriteLine($"  late probes {late} in the window (>= 100 ms), max lateness since start {maxLate.TotalMilliseconds:0} ms");
         Console.WriteLine($"  stop        {stop:0.00} s");
+        Console.WriteLine($"  cpu per probe {1e6 * cpu / Math.Max(1, probes):0} us; by thread (kind: % of one core):");
+        foreach ((string name, double seconds) in threadCpu1.Select(t => (t.Key, t.Value - threadCpu0.GetValueOrDefault(t.Key))).Where(t => t.Item2 > 0).OrderByDescending(t => t.Item2))
+            Console.WriteLine($"    {name,-24} {100 * seconds / wall:0.0}");
+    }
+
+    private static string ConfOne(int servers)
+    {
+        var text = new StringBuilder("virtual_server 10.100.0.1 80 {\n  delay_loop 1\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n");
+        for (int i = 0; i < servers; i++)
+            text.Append(CultureInfo.InvariantCulture, $"  real_server 127.0.0.1 {BasePort + i} {{\n    weight 1\n    TCP_CHECK {{\n      connect_timeout 3\n    }}\n  }}\n");
+        return text.Append("}\n").ToString();
     }
 
     private static string Conf(int services)
@@ -105,6 +120,30 @@ internal static class DirectorHealthBench
         GC.WaitForPendingFinalizers();
         GC.Collect();
         Thread.Sleep(500);
+    }
+
+    /// <summary>CPU seconds (user + system; "NAME (sys)" the system part) of this process's threads, summed by name with digits dropped (the loops, the thread pool's workers, the socket engine...).</summary>
+    internal static Dictionary<string, double> ThreadCpu()
+    {
+        var byKind = new Dictionary<string, double>();
+        foreach (string task in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                string stat = File.ReadAllText(Path.Combine(task, "stat"));
+                int open = stat.IndexOf('('), close = stat.LastIndexOf(')');
+                string name = new string(stat[(open + 1)..close].Where(c => !char.IsDigit(c)).ToArray()).TrimEnd('-', ' ');
+                string[] f = stat[(close + 2)..].Split(' ');
+                double user = long.Parse(f[11], CultureInfo.InvariantCulture) / 100.0, system = long.Parse(f[12], CultureInfo.InvariantCulture) / 100.0;
+                byKind[name] = byKind.GetValueOrDefault(name) + user + system;
+                byKind[name + " (sys)"] = byKind.GetValueOrDefault(name + " (sys)") + system;
+            }
+            catch (IOException)
+            {
+                // The thread ended between the listing and the read.
+            }
+        }
+        return byKind;
     }
 
     private static int Threads() => Directory.GetDirectories("/proc/self/task").Length;

@@ -18,7 +18,8 @@ internal enum CheckKind { Tcp, Http }
 /// </summary>
 internal static partial class HealthBench
 {
-    private static readonly TimeSpan Warm = TimeSpan.FromSeconds(15);
+    /// <summary>Before each window (BENCH_WARM seconds, default 15): the first probes, and the JIT's work, which is slow under emulation.</summary>
+    private static readonly TimeSpan Warm = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("BENCH_WARM"), out int s) ? s : 15);
     private static readonly Dictionary<CheckKind, (string Side, Figures Figures)> Ours = new();
 
     /// <summary>What one side used over the window; Late and Transitions are counts in the window.</summary>
@@ -91,6 +92,7 @@ internal static partial class HealthBench
         using Process self = Process.GetCurrentProcess();
         HealthEngineStatistics[] s0 = engines().Select(e => e.GetStatus().Statistics).ToArray();
         self.Refresh();
+        Dictionary<string, double> threads0 = DirectorHealthBench.ThreadCpu();
         TimeSpan cpu0 = self.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         long peakRss = 0;
@@ -103,6 +105,10 @@ internal static partial class HealthBench
         self.Refresh();
         wall = sw.Elapsed.TotalSeconds;
         double cpu = (self.TotalProcessorTime - cpu0).TotalSeconds / wall;
+        Dictionary<string, double> threads1 = DirectorHealthBench.ThreadCpu();
+        double seconds = wall;
+        Console.WriteLine("  CPU by thread (% of one core): " + string.Join(", ", threads1.Select(t => (t.Key, Used: t.Value - threads0.GetValueOrDefault(t.Key)))
+            .Where(t => t.Used > 0).OrderByDescending(t => t.Used).Select(t => $"{t.Key} {100 * t.Used / seconds:0.0}")));
         HealthEngineStatistics[] s1 = engines().Select(e => e.GetStatus().Statistics).ToArray();
         probes = s1.Sum(s => s.ProbesCompleted) - s0.Sum(s => s.ProbesCompleted);
         maxLate = s1.Max(s => s.MaxLateness);

@@ -34,7 +34,7 @@ internal static partial class HealthBench
         int trials = args.Length > 1 ? int.Parse(args[1]) : 15;
         int window = args.Length > 2 ? int.Parse(args[2]) : 60;
         string[] runs = (args.Length > 3 ? args[3] : "engine-tcp,director-tcp,keepalived-tcp,director-http,keepalived-http").Split(',');
-        Console.WriteLine($"health bench: {checks} checks at 1 s, {trials} latency trials, {window} s windows, {Environment.ProcessorCount} CPUs, kernel {Environment.OSVersion.Version}");
+        Console.WriteLine($"health bench: {checks} checks at 1 s, {trials} latency trials, {window} s windows, {Environment.ProcessorCount} CPUs, kernel {Environment.OSVersion.Version}, clocksource {Clocksource()}");
         using var net = new Topology(Math.Max(checks, LatencyServers));
         try
         {
@@ -130,6 +130,12 @@ internal static partial class HealthBench
         var engine = new HealthEngine(new[] { service }, new HealthEngineOptions { Name = "bench", NetworkNamespace = ns, OpenIpvs = n => IpvsClient.Open(n) });
         engine.Start();
         return engine;
+    }
+
+    private static string Clocksource()
+    {
+        const string Path = "/sys/devices/system/clocksource/clocksource0/current_clocksource";
+        return File.Exists(Path) ? File.ReadAllText(Path).Trim() : "?";
     }
 
     private static bool WaitUntil(TimeSpan limit, Func<bool> done)
