@@ -92,6 +92,38 @@ public sealed class HealthEngineTests : IDisposable
     }
 
     [SkippableFact]
+    public void Tcp_checks_on_the_loop_are_refused_pass_and_time_out_when_packets_are_dropped()
+    {
+        HostFacts.RequireRoot();
+        Web(2);
+        var tcp = new TcpHealthCheck { Timing = Fast };
+        var service = new HealthCheckedService(Vs) { Timing = Fast, RealServers = new[] { Rs(2, 1, tcp), Rs(3, 1, tcp) } };
+        HealthEngine engine = Engine(service);
+        engine.Start();
+        string a2 = _s.Address(2), a3 = _s.Address(3);
+        HealthCheckStatus Three() => engine.GetStatus().Services[0].RealServers[1].Checks[0];
+        // Nothing listens on node 3 yet: refused.
+        Assert.True(Sh.Eventually(() => Table() == $"{a2}=1", TimeSpan.FromSeconds(10)), Table());
+        Assert.Contains("refused", Three().LastResult!.Value.Reason);
+        Web(3);
+        Assert.True(Sh.Eventually(() => Table() == $"{a2}=1 {a3}=1", TimeSpan.FromSeconds(10)), Table());
+        _s.Isolate(3, true);
+        try
+        {
+            Assert.True(Sh.Eventually(() => Table() == $"{a2}=1", TimeSpan.FromSeconds(10)), Table());
+            ProbeResult dropped = Three().LastResult!.Value;
+            Assert.Equal("connect timed out after 1 s", dropped.Reason);
+            Assert.InRange(dropped.Duration, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            _s.Isolate(3, false);
+        }
+        Assert.True(Sh.Eventually(() => Table() == $"{a2}=1 {a3}=1", TimeSpan.FromSeconds(10)), Table());
+        Assert.Null(engine.GetStatus().Statistics.LastError);
+    }
+
+    [SkippableFact]
     public void A_server_that_hangs_delays_no_other_check()
     {
         HostFacts.RequireRoot();

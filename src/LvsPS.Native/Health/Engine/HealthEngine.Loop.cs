@@ -17,6 +17,9 @@ public sealed partial class HealthEngine
     private TimeSpan _nextPoll;
     private bool _finished;
     private readonly List<Task> _stopActions = new();
+    // HTTP on the loop: each url's request bytes, made once; the readers of the answers under way, by check.
+    private readonly Dictionary<(int Check, int Url), byte[]> _requests = new();
+    private readonly Dictionary<int, HttpResponseReader> _reading = new();
     private long _completed, _notifications, _transitions;
     private string? _lastError;
     private DateTimeOffset? _lastErrorAt;
@@ -154,6 +157,16 @@ public sealed partial class HealthEngine
 
     private void StartProbe(ProbeRequest probe)
     {
+        if (probe.Check.Type == HealthCheckType.Tcp)
+        {
+            StartConnect(probe);
+            return;
+        }
+        if (probe.Check.Check is HttpHealthCheck { Tls: null } http && (probe.UrlIndex is not null || http.Urls.Count == 1))
+        {
+            StartHttp(probe, http, probe.UrlIndex ?? 0);
+            return;
+        }
         Task<ProbeResult> running;
         try
         {
@@ -173,6 +186,46 @@ public sealed partial class HealthEngine
                 engine.Post(() => engine.Complete(result));
             }, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
+
+    /// <summary>TCP_CHECK on the loop's own epoll set (<see cref="HealthLoop.Connect"/>): connected within connect_timeout, closed at once.</summary>
+    private void StartConnect(ProbeRequest probe)
+    {
+        ResolvedHealthCheck check = probe.Check;
+        HealthConnection options = check.Check is NetworkHealthCheck { Connection: { } c } ? c : HealthConnection.Default;
+        if (_loop!.Connect(this, probe.CheckId, check.Target!, options, check.Timing.ConnectTimeout) is { } error)
+            Complete(ConnectResult(probe.CheckId, error, null, check.Timing.ConnectTimeout, TimeSpan.Zero, null));
+    }
+
+    /// <summary>HTTP_GET (not SSL_GET) on the loop: keepalived's request, prepared once per url, and the answer read into a <see cref="HttpResponseReader"/>.</summary>
+    private void StartHttp(ProbeRequest probe, HttpHealthCheck http, int index)
+    {
+        ResolvedHealthCheck check = probe.Check;
+        if (!_requests.TryGetValue((probe.CheckId, index), out byte[]? request))
+            _requests[(probe.CheckId, index)] = request = HttpExchange.Request(http.Urls[index].Path, check.UrlHosts[index], http.Protocol);
+        var reader = new HttpResponseReader(http.Urls[index]);
+        if (_loop!.Connect(this, probe.CheckId, check.Target!, http.Connection, check.Timing.ConnectTimeout, request, reader) is { } error)
+        {
+            reader.Dispose();
+            Complete(ConnectResult(probe.CheckId, error, null, check.Timing.ConnectTimeout, TimeSpan.Zero, null));
+            return;
+        }
+        _reading[probe.CheckId] = reader;
+    }
+
+    void IHealthLoopMember.Connected(int token, int error, string? timedOutStep, TimeSpan timeout, TimeSpan took)
+    {
+        _reading.Remove(token, out HttpResponseReader? reader);
+        using (reader)
+            Complete(ConnectResult(token, error, timedOutStep, timeout, took, reader));
+    }
+
+    /// <summary>The verdict, in the words of the task-based probes (<see cref="HealthProbe"/>, <see cref="HttpProbe"/>).</summary>
+    private static ProbeResult ConnectResult(int checkId, int error, string? timedOutStep, TimeSpan timeout, TimeSpan took, HttpResponseReader? reader)
+        => timedOutStep is not null ? ProbeResult.Fail(checkId, took, $"{timedOutStep} timed out after {timeout.TotalSeconds:0.###} s")
+            : error == HealthLoop.SinkRefused ? ProbeResult.Fail(checkId, took, "the response header is too long")
+            : error != 0 ? ProbeResult.Fail(checkId, took, HealthProbe.Describe(error))
+            : reader?.Finish() is { } failure ? ProbeResult.Fail(checkId, took, failure)
+            : ProbeResult.Pass(checkId, took);
 
     private void Complete(ProbeResult result)
     {

@@ -6,14 +6,15 @@ namespace LvsPS.Native.Health.Engine;
 /// One thread, inside a network namespace, that does the work of one or many health engines: the
 /// actions posted to it in order, and each engine's due work (probes to start, suspension polls)
 /// when its deadline comes. An engine's state is only ever touched on its loop's thread, so it
-/// needs no locks. Nothing on the loop waits for a probe (probes are asynchronous sockets and
-/// spawned scripts), so a hung probe delays no other engine's.
+/// needs no locks. Nothing on the loop waits for a probe, so a hung probe delays no other engine's:
+/// TCP and HTTP connections are the loop's own non-blocking sockets in its epoll set
+/// (HealthLoop.Exchange.cs), whose eventfd also wakes it for posted work; the other probes
+/// (HTTPS, DNS, SMTP, UDP, ping, scripts) are tasks whose results are posted back.
 /// </summary>
-internal sealed class HealthLoop : IDisposable
+internal sealed partial class HealthLoop : IDisposable
 {
     private readonly object _gate = new();
     private Queue<(IHealthLoopMember Member, Action Action)> _inbox = new(), _draining = new();
-    private readonly AutoResetEvent _wake = new(false);
     private readonly PriorityQueue<(IHealthLoopMember Member, long Version), TimeSpan> _timers = new();
     private readonly HashSet<IHealthLoopMember> _members = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -52,8 +53,8 @@ internal sealed class HealthLoop : IDisposable
             if (_closed)
                 return false;
             _inbox.Enqueue((member, action));
+            WakeLocked();
         }
-        _wake.Set();
         return true;
     }
 
@@ -79,14 +80,18 @@ internal sealed class HealthLoop : IDisposable
         Debug.Assert(IsOnLoopThread);
         _members.Remove(member);
         member.LoopVersion++;
+        DropConnects(member);
     }
 
     /// <summary>Ends the loop: its members stop as told by <see cref="IHealthLoopMember.LoopEnding"/>, then the thread ends (see <see cref="Completion"/>).</summary>
     public void BeginClose()
     {
         lock (_gate)
+        {
             _closing = true;
-        _wake.Set();
+            if (!_closed)
+                WakeLocked();
+        }
     }
 
     /// <summary><see cref="BeginClose"/>, then waits (at most 10 s) for the thread to end, unless called on the loop's own thread.</summary>
@@ -98,7 +103,7 @@ internal sealed class HealthLoop : IDisposable
     }
 
     private TimeSpan Now => _clock.Elapsed;
-    /// <summary>WaitOne takes at most int.MaxValue ms; waking early is harmless.</summary>
+    /// <summary>epoll_wait takes at most int.MaxValue ms; waking early is harmless.</summary>
     private static readonly TimeSpan LongestWait = TimeSpan.FromMinutes(10);
 
     private void Run()
@@ -107,11 +112,13 @@ internal sealed class HealthLoop : IDisposable
         {
             if (NetworkNamespace is { Length: > 0 } ns)
                 Namespaces.NetworkNamespace.JoinOnThisThread(ns);
+            OpenEpoll();
         }
         catch (Exception e)
         {
             lock (_gate)
                 _closed = true;
+            CloseEpoll();
             _ready.TrySetException(e);
             _ended.TrySetResult();
             return;
@@ -127,6 +134,7 @@ internal sealed class HealthLoop : IDisposable
                 _closed = true;
             // What was posted before the close still runs (an answer someone waits for, a stop).
             DrainInbox();
+            CloseEpoll();
             _ended.TrySetResult();
         }
     }
@@ -156,15 +164,19 @@ internal sealed class HealthLoop : IDisposable
                     Refresh(entry.Member);
             }
             TimeSpan? next = NextDue();
+            if (ExpireConnects(Now) is { } connectDue && (next is null || connectDue < next))
+                next = connectDue;
             bool idle;
             lock (_gate)
                 idle = _inbox.Count == 0 && !_closing;
             if (!idle)
                 continue;
             if (next is null)
-                _wake.WaitOne();
+                Wait(-1);
             else if (next.Value - Now is { } wait && wait > TimeSpan.Zero)
-                _wake.WaitOne(wait < LongestWait ? wait : LongestWait);
+                Wait((int)Math.Ceiling((wait < LongestWait ? wait : LongestWait).TotalMilliseconds));
+            else
+                Wait(0); // what is due runs at once, but sockets that are ready are not starved by it
         }
     }
 
@@ -237,4 +249,10 @@ internal interface IHealthLoopMember
     void LoopEnding();
     /// <summary>Something the member ran on the loop threw: it no longer runs there.</summary>
     void LoopFailed(Exception error);
+    /// <summary>
+    /// A <see cref="HealthLoop.Connect"/> under way ended: <paramref name="error"/> 0 (connected, or the
+    /// answer read to its end), an errno or <see cref="HealthLoop.SinkRefused"/>; <paramref name="timedOutStep"/>
+    /// ("connect", "write", "read") when the step's <paramref name="timeout"/> ran out.
+    /// </summary>
+    void Connected(int token, int error, string? timedOutStep, TimeSpan timeout, TimeSpan took);
 }

@@ -58,6 +58,19 @@ internal abstract class HealthProbe : IProbeStarter
     protected static Task Timed(ProbeTimer timer, string step, Func<CancellationToken, ValueTask> operation)
         => Timed<bool>(timer, step, async t => { await operation(t).ConfigureAwait(false); return true; });
 
+    /// <summary>The same words for an errno of the loop's own connects (<see cref="Engine.HealthLoop.Connect"/>).</summary>
+    internal static string Describe(int errno) => errno switch
+    {
+        // asm-generic/errno.h
+        111 => "connection refused",     // ECONNREFUSED
+        104 => "connection reset",       // ECONNRESET
+        113 => "host unreachable",       // EHOSTUNREACH
+        101 => "network unreachable",    // ENETUNREACH
+        110 => "timed out",              // ETIMEDOUT
+        99 => "bind address not available", // EADDRNOTAVAIL
+        _ => Netlink.Errno.Describe(errno),
+    };
+
     protected static string Describe(SocketException e) => e.SocketErrorCode switch
     {
         SocketError.ConnectionRefused => "connection refused",

@@ -61,7 +61,7 @@ public static class HttpExchange
 /// MD5, keeps the body for a regex. Its verdict applies keepalived's order: a full
 /// header, the status code, the digest, then the regex.
 /// </summary>
-public sealed class HttpResponseReader : IDisposable
+public sealed class HttpResponseReader : IDisposable, Engine.ILoopSink
 {
     /// <summary>keepalived keeps 4 KiB of a response in hand; a regex looks at the first 64 KiB here.</summary>
     private const int MaxHeader = 16 * 1024, MaxRegexBody = 64 * 1024;
