@@ -124,6 +124,23 @@ public sealed class HealthEngineTests : IDisposable
     }
 
     [SkippableFact]
+    public void Tcp_checks_on_the_loop_close_with_FIN_as_keepalived_does()
+    {
+        // keepalived 2.2.7 sets SO_LINGER {1, 5} on its checker sockets: a normal FIN close, seen in the
+        // lab by lab/guest/keepalived-close.sh. A reset (linger 0) would show here as RST.
+        HostFacts.RequireRoot();
+        NsServer listener = new NsServer(_s.Node(2), _root, "/usr/bin/python3", "-u", "-c", NsServer.CloseReporter, _s.Address(2), "8080").WaitLog("ready");
+        _owned.Add(listener);
+        var service = new HealthCheckedService(Vs) { Timing = Fast, RealServers = new[] { Rs(2, 1, new TcpHealthCheck { Timing = Fast }) } };
+        HealthEngine engine = Engine(service);
+        engine.Start();
+        Assert.True(Sh.Eventually(() => listener.Log.Split('\n').Count(l => l is "EOF" or "RST" or "DATA") >= 3, TimeSpan.FromSeconds(10)), listener.Log);
+        Assert.DoesNotContain("RST", listener.Log);
+        Assert.DoesNotContain("DATA", listener.Log);
+        Assert.Contains("EOF", listener.Log);
+    }
+
+    [SkippableFact]
     public void A_server_that_hangs_delays_no_other_check()
     {
         HostFacts.RequireRoot();

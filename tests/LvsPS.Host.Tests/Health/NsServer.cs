@@ -19,6 +19,12 @@ public sealed class NsServer : IDisposable
         _process = Process.Start(info)!;
     }
 
+    /// <summary>
+    /// python3 -u -c code, args ADDRESS PORT: accepts each connection and reads from it, printing "ready" once
+    /// listening, then "EOF" when the peer closed with FIN or "RST" when it reset the connection.
+    /// </summary>
+    public const string CloseReporter = "import socket,sys\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind((sys.argv[1],int(sys.argv[2])))\ns.listen(100)\nprint('ready',flush=True)\nwhile True:\n c,a=s.accept()\n try:\n  print('EOF' if c.recv(1)==b'' else 'DATA',flush=True)\n except ConnectionResetError:\n  print('RST',flush=True)\n c.close()";
+
     public string Log => File.Exists(_log) ? File.ReadAllText(_log) : "";
     public bool HasExited => _process.HasExited;
 

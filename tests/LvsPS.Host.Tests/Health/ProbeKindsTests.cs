@@ -41,6 +41,17 @@ public sealed class ProbeKindsTests : IClassFixture<ProbeFixture>
     }
 
     [SkippableFact]
+    public void A_one_shot_tcp_probe_closes_with_FIN_as_keepalived_does()
+    {
+        // keepalived 2.2.7 closes its checker sockets with FIN (SO_LINGER {1, 5}; lab/guest/keepalived-close.sh).
+        HostFacts.RequireRoot();
+        using NsServer listener = Python(NsServer.CloseReporter, _f.ServerAddress, "9003").WaitLog("ready");
+        Assert.True(_f.Probe(new TcpHealthCheck { Timing = OneSecond }, 9003).Passed);
+        Assert.True(Sh.Eventually(() => listener.Log.Contains("EOF") || listener.Log.Contains("RST"), TimeSpan.FromSeconds(5)), listener.Log);
+        Assert.DoesNotContain("RST", listener.Log);
+    }
+
+    [SkippableFact]
     public void Ping_passes_for_an_address_that_answers_and_fails_for_one_that_does_not()
     {
         HostFacts.RequireRoot();
