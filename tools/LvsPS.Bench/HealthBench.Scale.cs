@@ -94,6 +94,7 @@ internal static partial class HealthBench
         self.Refresh();
         Dictionary<string, double> threads0 = DirectorHealthBench.ThreadCpu();
         TimeSpan cpu0 = self.TotalProcessorTime;
+        long opens0 = ActiveOpens("hbA");
         var sw = Stopwatch.StartNew();
         long peakRss = 0;
         while (sw.Elapsed < TimeSpan.FromSeconds(window))
@@ -105,6 +106,7 @@ internal static partial class HealthBench
         self.Refresh();
         wall = sw.Elapsed.TotalSeconds;
         double cpu = (self.TotalProcessorTime - cpu0).TotalSeconds / wall;
+        Console.WriteLine($"  connects from hbA {(ActiveOpens("hbA") - opens0) / wall:F0}/s (the kernel's TCP ActiveOpens; a TCP or HTTP check is one)");
         Dictionary<string, double> threads1 = DirectorHealthBench.ThreadCpu();
         double seconds = wall;
         Console.WriteLine("  CPU by thread (% of one core): " + string.Join(", ", threads1.Select(t => (t.Key, Used: t.Value - threads0.GetValueOrDefault(t.Key)))
@@ -128,6 +130,7 @@ internal static partial class HealthBench
         int pid = keepalived.CheckerPid();
         long logStart = keepalived.Log.Length;
         double t0 = CpuSeconds(pid);
+        long opens0 = ActiveOpens("hbB");
         var sw = Stopwatch.StartNew();
         long peakRss = 0;
         while (sw.Elapsed < TimeSpan.FromSeconds(window))
@@ -136,14 +139,25 @@ internal static partial class HealthBench
             peakRss = Math.Max(peakRss, RssBytes(pid));
         }
         double cpu = (CpuSeconds(pid) - t0) / sw.Elapsed.TotalSeconds;
+        double connects = (ActiveOpens("hbB") - opens0) / sw.Elapsed.TotalSeconds;
         string log = keepalived.Log[(int)Math.Min(logStart, keepalived.Log.Length)..];
         int late = log.Split('\n').Count(l => l.Contains("thread timer expired", StringComparison.Ordinal));
         int transitions = log.Split('\n').Count(l => new[] { "Removing service", "Adding service", "Enabling service", "Disabling service" }.Any(w => l.Contains(w, StringComparison.Ordinal)));
         Console.WriteLine($"scale keepalived {kind} ({checks} checks, {window} s): CPU {cpu * 100:F1}% of one core (checker process), RSS {peakRss / 1048576.0:F0} MiB, "
-            + $"'thread timer expired' (late) lines {late}, false transitions {transitions}, {Count(b)}/{checks} in IPVS");
+            + $"'thread timer expired' (late) lines {late}, false transitions {transitions}, {Count(b)}/{checks} in IPVS, connects {connects:F0}/s (expected {checks}/s)");
         if (Ours.TryGetValue(kind, out var ours))
             Console.WriteLine($"scale ratios {kind} LvsPS {ours.Side}/keepalived: CPU {ours.Figures.Cpu / Math.Max(cpu, 1e-9):F2}x, memory {ours.Figures.Rss / (double)Math.Max(peakRss, 1):F2}x "
                 + $"(LvsPS's increase vs the checker's whole RSS); late LvsPS {ours.Figures.Late} vs keepalived {late}; false transitions {ours.Figures.Transitions} vs {transitions}");
+    }
+
+    /// <summary>The TCP connects made so far from namespace <paramref name="ns"/> (ActiveOpens in its /proc/net/snmp): keepalived's own check rate.</summary>
+    private static long ActiveOpens(string ns)
+    {
+        var psi = new ProcessStartInfo("ip", ["netns", "exec", ns, "cat", "/proc/net/snmp"]) { RedirectStandardOutput = true };
+        using Process p = Process.Start(psi)!;
+        string[] tcp = p.StandardOutput.ReadToEnd().Split('\n').Where(l => l.StartsWith("Tcp:", StringComparison.Ordinal)).ToArray();
+        p.WaitForExit();
+        return long.Parse(tcp[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[Array.IndexOf(tcp[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), "ActiveOpens")], CultureInfo.InvariantCulture);
     }
 
     /// <summary>The one configuration both sides run: a virtual server with CHECKS real servers, delay_loop 1, connect_timeout 1, retry 1, delay_before_retry 1.</summary>
