@@ -3,7 +3,8 @@
 # checker process ends a TCP_CHECK connection. One TCP_CHECK (delay_loop 1) against a listener on
 # 127.0.0.1:8080 in a namespace that accepts and then reads: it prints "EOF" if the checker closed
 # with FIN and "RST" if it closed with a reset (SO_LINGER {1,0}). Also prints the checker's
-# setsockopt/close/shutdown calls (strace) and the TCP flags on lo (tcpdump).
+# setsockopt/close/shutdown calls with their durations (strace -T: the close of a checker socket
+# waits for the FIN's ACK, 2-10 ms under TCG against ~0.2 ms for other closes) and the TCP flags on lo.
 set -u
 . "$(dirname "$0")/prepare.sh"
 keepalived --version 2>&1 | head -1
@@ -41,7 +42,7 @@ LPID=$!
 ip netns exec $NS tcpdump -n -i lo -c 40 'tcp port 8080' > "$D/tcpdump.log" 2>&1 &
 TPID=$!
 sleep 1
-ip netns exec $NS strace -f -tt -e trace=socket,setsockopt,connect,shutdown,close,getsockopt -o "$D/strace.log" \
+ip netns exec $NS strace -f -tt -T -e trace=socket,setsockopt,connect,shutdown,close,getsockopt -o "$D/strace.log" \
   keepalived -C -n -l -D -f "$D/keepalived.conf" -p "$D/ka.pid" -c "$D/chk.pid" -r "$D/vrrp.pid" > "$D/ka.log" 2>&1 &
 KPID=$!
 sleep 8
