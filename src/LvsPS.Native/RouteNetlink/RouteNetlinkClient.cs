@@ -119,11 +119,14 @@ public sealed class RouteNetlinkClient : IRouteNetlink
             RemoveAddress(interfaceIndex, address, prefixLength);
             return true;
         }
-        catch (NetlinkException e) when (e.Errno is EADDRNOTAVAIL or Errno.ENOENT or Errno.ENODEV)
+        catch (NetlinkException e) when (IsAddressAbsent(e))
         {
             return false;
         }
     }
+
+    /// <summary>A removal refused because the address is not there: not on the interface, or the interface is gone.</summary>
+    internal static bool IsAddressAbsent(NetlinkException e) => e.Errno is EADDRNOTAVAIL or Errno.ENOENT or Errno.ENODEV;
 
     private const int EADDRNOTAVAIL = 99; // errno-base.h: the address is not on the interface
 

@@ -110,7 +110,7 @@ internal static class DirectorStaticAddresses
             {
                 route.RemoveAddress(r.InterfaceIndex, r.Address, r.PrefixLength);
             }
-            catch (NetlinkException e) when (e.Errno is EADDRNOTAVAIL or Errno.ENODEV)
+            catch (NetlinkException e) when (RouteNetlinkClient.IsAddressAbsent(e))
             {
                 // Gone already (by hand, or with its interface).
             }
@@ -160,8 +160,6 @@ internal static class DirectorStaticAddresses
             && k.Scope == a.Scope && (a.Label is null || k.Label == a.Label));
 
     private static bool On(StaticAddress a, StaticAddress b) => a.InterfaceIndex == b.InterfaceIndex && a.Address.Equals(b.Address);
-
-    private const int EADDRNOTAVAIL = 99; // errno-base.h
 
     /// <summary>The names of /etc/iproute2/rt_scopes (what keepalived and ip accept), or a number.</summary>
     public static bool TryScope(string text, out byte scope)
