@@ -58,29 +58,24 @@ internal abstract class HealthProbe : IProbeStarter
     protected static Task Timed(ProbeTimer timer, string step, Func<CancellationToken, ValueTask> operation)
         => Timed<bool>(timer, step, async t => { await operation(t).ConfigureAwait(false); return true; });
 
-    /// <summary>The same words for an errno of the loop's own connects (<see cref="Engine.HealthLoop.Connect"/>).</summary>
-    internal static string Describe(int errno) => errno switch
-    {
+    /// <summary>The words for a failed connect, by the socket error the task-based probes see and by the errno of the loop's own connects.</summary>
+    private static readonly (SocketError Code, int Errno, string Words)[] s_connectErrors =
+    [
         // asm-generic/errno.h
-        111 => "connection refused",     // ECONNREFUSED
-        104 => "connection reset",       // ECONNRESET
-        113 => "host unreachable",       // EHOSTUNREACH
-        101 => "network unreachable",    // ENETUNREACH
-        110 => "timed out",              // ETIMEDOUT
-        99 => "bind address not available", // EADDRNOTAVAIL
-        _ => Netlink.Errno.Describe(errno),
-    };
+        (SocketError.ConnectionRefused, 111, "connection refused"),     // ECONNREFUSED
+        (SocketError.ConnectionReset, 104, "connection reset"),         // ECONNRESET
+        (SocketError.HostUnreachable, 113, "host unreachable"),         // EHOSTUNREACH
+        (SocketError.NetworkUnreachable, 101, "network unreachable"),   // ENETUNREACH
+        (SocketError.TimedOut, 110, "timed out"),                       // ETIMEDOUT
+        (SocketError.AddressNotAvailable, 99, "bind address not available"), // EADDRNOTAVAIL
+    ];
 
-    protected static string Describe(SocketException e) => e.SocketErrorCode switch
-    {
-        SocketError.ConnectionRefused => "connection refused",
-        SocketError.ConnectionReset => "connection reset",
-        SocketError.HostUnreachable => "host unreachable",
-        SocketError.NetworkUnreachable => "network unreachable",
-        SocketError.TimedOut => "timed out",
-        SocketError.AddressNotAvailable => "bind address not available",
-        _ => e.Message,
-    };
+    /// <summary>The words of <see cref="Describe(SocketException)"/> for an errno of the loop's own connects (<see cref="Engine.HealthLoop.Connect"/>).</summary>
+    internal static string Describe(int errno)
+        => Array.Find(s_connectErrors, k => k.Errno == errno).Words ?? Netlink.Errno.Describe(errno);
+
+    protected static string Describe(SocketException e)
+        => Array.Find(s_connectErrors, k => k.Code == e.SocketErrorCode).Words ?? e.Message;
 }
 
 internal sealed class ProbeTimeoutException(string message) : Exception(message);
